@@ -1,0 +1,45 @@
+/* shortcut: a proven, exact oracle for Transformers on automaton testbeds. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct verb {
+    const char *name;
+    int (*run)(int, char **);
+    const char *summary;
+} verb;
+
+static const verb verbs[] = {
+    {"list", cmd_list, "the testbed catalog: |Q|, |Σ|, parameters, description"},
+    {"show", cmd_show, "one automaton as JSON (--json) or a Graphviz digraph (--dot)"},
+    {"simulate", cmd_simulate, "exact labels q_1..q_T of input sequences"},
+    {"gen", cmd_gen, "labelled datasets as npy (inputs, labels[, lengths])"},
+    {"demo", cmd_demo, "a short tour: the catalog and a dataset re-verified by simulation"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: shortcut VERB [options]   (shortcut VERB --help for each)\n\nverbs:\n");
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf(f, "\nexit codes: 0 success/PASS, 1 FAIL, 2 usage error, 3 INCONCLUSIVE,\n"
+               "            4 rejected input, 5 resource limit reached\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return SC_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return SC_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (!strcmp(argv[1], verbs[i].name))
+            return verbs[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "shortcut: unknown verb '%s' (try 'shortcut --help')\n", argv[1]);
+    return SC_EXIT_USAGE;
+}
