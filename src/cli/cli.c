@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include <jansson.h>
+
 int cli_usage(const char *verb, const char *fmt, ...)
 {
     va_list ap;
@@ -48,4 +50,13 @@ int cli_double(const char *verb, const char *option, const char *s, double min, 
         return cli_usage(verb, "%s expects a number in [%g, %g], got '%s'", option, min, max, s);
     *out = v;
     return 0;
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+    json_t *j = json_string(s);
+    char *text = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    fputs(text ? text : "null", f);
+    free(text);
+    json_decref(j);
 }

@@ -26,4 +26,7 @@ int cli_u64(const char *verb, const char *option, const char *s, uint64_t min, u
 int cli_double(const char *verb, const char *option, const char *s, double min, double max,
                double *out);
 
+/* Print s as a JSON string literal (escaped). */
+void cli_json_string(FILE *f, const char *s);
+
 #endif
