@@ -9,6 +9,10 @@
 #include "automaton.h"
 #include "error.h"
 
+/* Largest transition table (states x symbols entries) the catalog builds; beyond it a spec
+ * is refused with SC_EXIT_LIMIT (e.g. permutation_reset on 8 points: 40320 x 40322). */
+#define SC_CATALOG_MAX_ENTRIES (1ull << 26)
+
 typedef enum {
     SC_SAMPLE_IID = 0, /* each token i.i.d.: exactly uniform, or from `weights` */
     SC_SAMPLE_ABAB,    /* w.p. pattern_prob the sequence 0,1,0,1,...; else i.i.d. `weights` */
@@ -49,10 +53,13 @@ size_t sc_alias_count(void);
 const sc_alias *sc_alias_at(size_t i);
 
 /* Build a testbed from "NAME[:key=value,...]" or an alias (also the patterns Sn, An, Cn, Tn,
- * D2n, Gridn, C2^k). Unknown name/key or bad value: NULL, err->code = SC_EXIT_REJECTED. */
+ * D2n, Gridn, C2^k, FFn). Unknown name/key or bad value: NULL, err->code = SC_EXIT_REJECTED;
+ * a table beyond SC_CATALOG_MAX_ENTRIES: SC_EXIT_LIMIT. Parameters may be given in any order;
+ * tb->spec lists all of them in the catalog's order. See catalog.c for every definition. */
 sc_testbed *sc_catalog_build(const char *spec, sc_error *err);
 
-/* Uniform i.i.d. sampler over k symbols. */
+/* Uniform i.i.d. sampler over k symbols. Overwrites every field (s may be uninitialised);
+ * weights held before are not freed. */
 void sc_sampler_uniform(sc_sampler *s, uint32_t k);
 void sc_testbed_free(sc_testbed *tb);
 
