@@ -15,6 +15,9 @@ static const verb verbs[] = {
     {"show", cmd_show, "one automaton as JSON (--json) or a Graphviz digraph (--dot)"},
     {"simulate", cmd_simulate, "exact labels q_1..q_T of input sequences"},
     {"gen", cmd_gen, "labelled datasets as npy (inputs, labels[, lengths])"},
+    {"analyze", cmd_analyze, "algebra of T(A): size, Green's structure, maximal subgroups"},
+    {"scan", cmd_scan, "prefix products by sequential / Hillis-Steele / Blelloch scan"},
+    {"construct", cmd_construct, "the talk's constant-depth constructions, exact"},
     {"demo", cmd_demo, "a short tour: the catalog and a dataset re-verified by simulation"},
 };
 
