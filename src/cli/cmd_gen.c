@@ -5,6 +5,7 @@
  * is complete: a failed run leaves no output behind. */
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -116,6 +117,57 @@ static void narrow_u8(const int32_t *src, uint8_t *dst, size_t n)
     for (size_t i = 0; i < n; i++)
         dst[i] = (uint8_t)src[i]; /* -1 -> 255; other values are checked to be <= 254 */
 }
+
+/* One chunk's buffers. */
+typedef struct slot {
+    int32_t *in, *lab, *len;
+    uint8_t *narrow;
+    size_t nrows;
+} slot;
+
+typedef struct wjob {
+    slot *sl;
+    npy_writer **w; /* inputs, labels, lengths (NULL without --random-length) */
+    int u8;
+    size_t T;
+    int rc;
+    sc_error err;
+} wjob;
+
+static int write_slot(wjob *j)
+{
+    slot *sl = j->sl;
+    size_t cells = sl->nrows * j->T;
+    int rc;
+    if (j->u8) {
+        narrow_u8(sl->in, sl->narrow, cells);
+        rc = npy_writer_write(j->w[0], sl->narrow, cells, &j->err);
+        if (!rc) {
+            narrow_u8(sl->lab, sl->narrow, cells);
+            rc = npy_writer_write(j->w[1], sl->narrow, cells, &j->err);
+        }
+    } else {
+        rc = npy_writer_write(j->w[0], sl->in, cells * sizeof(int32_t), &j->err);
+        if (!rc)
+            rc = npy_writer_write(j->w[1], sl->lab, cells * sizeof(int32_t), &j->err);
+    }
+    if (!rc && j->w[2])
+        rc = npy_writer_write(j->w[2], sl->len, sl->nrows * sizeof(int32_t), &j->err);
+    return j->rc = rc;
+}
+
+static void *write_thread(void *arg)
+{
+    write_slot(arg);
+    return NULL;
+}
+
+/* SIGINT/SIGTERM/SIGHUP during a run: stop at the next chunk, remove the temporary files,
+ * then die of the same signal. SIGXFSZ is ignored so that a file size limit is an EFBIG
+ * write error (exit 5, cleaned up) rather than a kill that strands the temporary files. */
+static volatile sig_atomic_t got_signal;
+static void on_signal(int sig) { got_signal = sig; }
+static const int stop_signals[3] = {SIGINT, SIGTERM, SIGHUP};
 
 static char *path_with(const char *prefix, const char *suffix)
 {
@@ -244,7 +296,6 @@ int cmd_gen(int argc, char **argv)
 
     /* Rows of this shard and the size limits. */
     uint64_t rows = shard_i < N ? (N - shard_i - 1) / shard_k + 1 : 0;
-    size_t isz = u8 ? 1 : 4;
     if (rows > (uint64_t)(INT64_MAX / 8) / T)
         return cli_report(&(sc_error){SC_EXIT_LIMIT, "gen: --count x --length too large "
                                                       "(more than 2^60 tokens)"});
@@ -280,32 +331,43 @@ int cmd_gen(int argc, char **argv)
         }
     }
 
-    /* Chunk: about 1 MB of int32 per array and thread (cache-resident between generation
-     * and write()), at least one row. */
+    /* Chunk: about 1 MB of int32 per array and generating thread (cache-resident between
+     * generation and write()), at least one row. With --threads >= 2 a writer thread writes
+     * chunk i while threads-1 generators fill chunk i+1 (two buffer slots). */
+    int pipelined = threads >= 2;
+    unsigned gen_threads = pipelined ? (unsigned)threads - 1 : 1;
     size_t chunk = (size_t)((1u << 18) / T);
     if (chunk < 1)
         chunk = 1;
     if (chunk > 65536)
         chunk = 65536;
-    chunk *= (size_t)threads;
+    chunk *= gen_threads;
     if (chunk > rows)
         chunk = rows ? (size_t)rows : 1;
     char *paths[3] = {NULL, NULL, NULL};
     npy_writer *w[3] = {NULL, NULL, NULL};
-    int32_t *in = NULL, *lab = NULL, *len = NULL;
-    uint8_t *narrow = NULL;
-    int nfiles = random_len ? 3 : 2;
+    slot slots[2];
+    memset(slots, 0, sizeof slots);
+    int nslots = pipelined ? 2 : 1, writing = 0;
+    pthread_t writer;
+    wjob wj;
+    int nfiles = random_len ? 3 : 2, handlers = 0;
+    struct sigaction sa, old[3];
     paths[0] = path_with(out, ".inputs.npy");
     paths[1] = path_with(out, ".labels.npy");
     paths[2] = path_with(out, ".lengths.npy");
-    in = malloc(chunk * (size_t)T * sizeof *in);
-    lab = malloc(chunk * (size_t)T * sizeof *lab);
-    if (random_len)
-        len = malloc(chunk * sizeof *len);
-    if (u8)
-        narrow = malloc(chunk * (size_t)T);
-    if (!paths[0] || !paths[1] || !paths[2] || !in || !lab || (random_len && !len) ||
-        (u8 && !narrow)) {
+    int mem_ok = paths[0] && paths[1] && paths[2];
+    for (int i = 0; i < nslots; i++) {
+        slot *sl = &slots[i];
+        sl->in = malloc(chunk * (size_t)T * sizeof *sl->in);
+        sl->lab = malloc(chunk * (size_t)T * sizeof *sl->lab);
+        if (random_len)
+            sl->len = malloc(chunk * sizeof *sl->len);
+        if (u8)
+            sl->narrow = malloc(chunk * (size_t)T);
+        mem_ok = mem_ok && sl->in && sl->lab && (!random_len || sl->len) && (!u8 || sl->narrow);
+    }
+    if (!mem_ok) {
         rc = sc_fail(&err, SC_EXIT_LIMIT, "gen: out of memory for a chunk of %zu rows x %llu",
                      chunk, (unsigned long long)T);
         goto done;
@@ -321,32 +383,47 @@ int cmd_gen(int argc, char **argv)
         }
     }
 
-    job base = {.gen = is_ffl ? NULL : &gen, .ffl = is_ffl ? &ffl : NULL, .seed = seed,
-                .row0 = shard_i, .stride = shard_k, .in = in, .lab = lab, .len = len};
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; i++)
+        sigaction(stop_signals[i], &sa, &old[i]);
+    handlers = 1;
+    signal(SIGXFSZ, SIG_IGN);
     int progress = !quiet && (isatty(2) || rows * T >= 1000000000ull);
     int tty = isatty(2);
     double t0 = now(), last = t0;
+    int cur = 0;
     for (uint64_t r = 0; r < rows;) {
-        size_t n = rows - r < chunk ? (size_t)(rows - r) : chunk;
-        fill_chunk(&base, (unsigned)threads, r, n, (size_t)T);
-        size_t cells = n * (size_t)T;
-        if (u8) {
-            narrow_u8(in, narrow, cells);
-            rc = npy_writer_write(w[0], narrow, cells, &err);
-            if (!rc) {
-                narrow_u8(lab, narrow, cells);
-                rc = npy_writer_write(w[1], narrow, cells, &err);
-            }
-        } else {
-            rc = npy_writer_write(w[0], in, cells * isz, &err);
-            if (!rc)
-                rc = npy_writer_write(w[1], lab, cells * isz, &err);
-        }
-        if (!rc && random_len)
-            rc = npy_writer_write(w[2], len, n * sizeof *len, &err);
-        if (rc)
+        slot *sl = &slots[cur];
+        sl->nrows = rows - r < chunk ? (size_t)(rows - r) : chunk;
+        job base = {.gen = is_ffl ? NULL : &gen, .ffl = is_ffl ? &ffl : NULL, .seed = seed,
+                    .row0 = shard_i, .stride = shard_k, .in = sl->in, .lab = sl->lab,
+                    .len = sl->len};
+        if (got_signal) {
+            rc = sc_fail(&err, SC_EXIT_LIMIT, "gen: interrupted by signal %d, no output written",
+                         (int)got_signal);
             goto done;
-        r += n;
+        }
+        fill_chunk(&base, gen_threads, r, sl->nrows, (size_t)T);
+        if (writing) { /* the previous chunk's write */
+            pthread_join(writer, NULL);
+            writing = 0;
+            if ((rc = wj.rc)) {
+                err = wj.err;
+                goto done;
+            }
+        }
+        wj = (wjob){.sl = sl, .w = w, .u8 = u8, .T = (size_t)T};
+        sc_error_clear(&wj.err);
+        if (pipelined && !pthread_create(&writer, NULL, write_thread, &wj)) {
+            writing = 1;
+            cur ^= 1;
+        } else if ((rc = write_slot(&wj))) {
+            err = wj.err;
+            goto done;
+        }
+        r += sl->nrows;
         if (progress) {
             double t = now();
             if (t - last >= 1.0 || (r == rows && t - t0 >= 1.0)) {
@@ -358,11 +435,24 @@ int cmd_gen(int argc, char **argv)
             }
         }
     }
+    if (writing) {
+        pthread_join(writer, NULL);
+        writing = 0;
+        if ((rc = wj.rc)) {
+            err = wj.err;
+            goto done;
+        }
+    }
     if (progress && tty && now() - t0 >= 1.0)
         fputc('\n', stderr);
     for (int f = 0; f < nfiles; f++)
         if ((rc = npy_writer_finish(w[f], &err)))
             goto done;
+    if (got_signal) {
+        rc = sc_fail(&err, SC_EXIT_LIMIT, "gen: interrupted by signal %d, no output written",
+                     (int)got_signal);
+        goto done;
+    }
     /* Every file is complete: publish them all (on a failure, withdraw the published ones). */
     for (int f = 0; f < nfiles; f++) {
         rc = npy_writer_publish(w[f], &err);
@@ -396,15 +486,27 @@ int cmd_gen(int argc, char **argv)
     }
     rc = 0;
 done:
+    if (writing)
+        pthread_join(writer, NULL);
     for (int f = 0; f < 3; f++)
         npy_writer_abort(w[f]);
     for (int f = 0; f < 3; f++)
         free(paths[f]);
-    free(in);
-    free(lab);
-    free(len);
-    free(narrow);
+    for (int i = 0; i < 2; i++) {
+        free(slots[i].in);
+        free(slots[i].lab);
+        free(slots[i].len);
+        free(slots[i].narrow);
+    }
     sc_gen_free(&gen);
     sc_testbed_free(tb);
+    if (handlers) {
+        for (int i = 0; i < 3; i++)
+            sigaction(stop_signals[i], &old[i], NULL);
+        if (got_signal) {
+            cli_report(&err);
+            raise(got_signal);
+        }
+    }
     return rc ? cli_report(&err) : SC_EXIT_OK;
 }
