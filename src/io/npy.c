@@ -895,26 +895,15 @@ int npy_writer_write(npy_writer *w, const void *data, size_t nbytes, sc_error *e
         w->blen += nbytes;
         return 0;
     }
-    /* Large: top up the buffer to keep writes aligned, flush, then write the bulk directly. */
+    /* Large: flush what is buffered, then write the caller's bytes directly (no copy). */
     const unsigned char *p = data;
     if (w->blen) {
-        size_t fill = WBUF_SIZE - w->blen;
-        memcpy(w->buf + w->blen, p, fill);
-        w->blen = WBUF_SIZE;
-        p += fill;
-        nbytes -= fill;
         int rc = flush_buf(w, err);
         if (rc)
             return rc;
     }
-    if (nbytes >= WBUF_SIZE) {
-        size_t bulk = nbytes - nbytes % WBUF_SIZE;
-        int rc = write_all(w, p, bulk, err);
-        if (rc)
-            return rc;
-        p += bulk;
-        nbytes -= bulk;
-    }
+    if (nbytes >= WBUF_SIZE / 2)
+        return write_all(w, p, nbytes, err);
     memcpy(w->buf, p, nbytes);
     w->blen = nbytes;
     return 0;
