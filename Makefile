@@ -69,7 +69,7 @@ demo: deps all
 	@bash tools/demo.sh $(BUILD)/shortcut
 
 prove: deps
-	@bash proofs/prove.sh
+	@bash proofs/prove_all.sh
 
 fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
