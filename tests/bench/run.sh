@@ -7,9 +7,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 1 ] || { echo "usage: bash tests/bench/run.sh path/to/shortcut" >&2; exit 2; }
 sc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 status=0
-for b in "$here"/bench_*.py; do
+for b in "$here"/bench_*.py "$here"/bench_*.sh; do
   [ -e "$b" ] || continue
   echo "==== $(basename "$b")"
-  "$PY" "$b" "$sc" || status=1
+  case "$b" in
+    *.py) "$PY" "$b" "$sc" || status=1 ;;
+    *.sh) bash "$b" "$sc" || status=1 ;;
+  esac
 done
 exit $status
