@@ -7,6 +7,7 @@
 #include "../io/npy.h"
 #include "../load.h"
 #include "cli.h"
+#include "input.h"
 
 static const char help[] =
     "usage: shortcut simulate A (--input 1,0,1,1 | --input-npy FILE) [--json] [--out FILE]\n"
@@ -20,89 +21,16 @@ static const char help[] =
     "  --out FILE        also write the labels as an int32 npy of the input's shape\n"
     "Output without --json: one line per sequence, labels comma-separated.\n";
 
-/* Parse "1,0,1" into a malloc'd int32 array. */
-static int parse_list(const char *s, int32_t **out, size_t *len)
-{
-    size_t cap = 1;
-    for (const char *p = s; *p; p++)
-        cap += (*p == ',');
-    int32_t *w = malloc(cap * sizeof *w);
-    if (!w)
-        return cli_usage("simulate", "out of memory");
-    size_t n = 0;
-    const char *p = s;
-    while (*p) {
-        char *end;
-        errno = 0;
-        long v = strtol(p, &end, 10);
-        if (end == p || errno || v < INT32_MIN || v > INT32_MAX || (*end && *end != ',')) {
-            free(w);
-            return cli_usage("simulate", "--input: item %zu: expected an integer, got '%.20s'",
-                             n, p);
-        }
-        w[n++] = (int32_t)v;
-        p = *end ? end + 1 : end;
-        if (*end == ',' && !*p) {
-            free(w);
-            return cli_usage("simulate", "--input: trailing comma after item %zu", n - 1);
-        }
-    }
-    *out = w;
-    *len = n;
-    return 0;
-}
-
-/* Load a 2-D integer npy as int32 rows. */
-static int load_rows(const char *path, int32_t **out, size_t *rows, size_t *cols, sc_error *err)
-{
-    npy_array a;
-    int rc = npy_load(path, &a, err);
-    if (rc)
-        return rc;
-    if (a.ndim != 2 || a.dtype == NPY_F4 || a.dtype == NPY_F8) {
-        npy_free(&a);
-        return sc_fail(err, SC_EXIT_REJECTED,
-                       "%s: header: expected a 2-D integer array (sequences x length), got "
-                       "%d-D %s", path, a.ndim, npy_descr(a.dtype));
-    }
-    int32_t *w = malloc((a.count ? a.count : 1) * sizeof *w);
-    if (!w) {
-        npy_free(&a);
-        return sc_fail(err, SC_EXIT_LIMIT, "%s: out of memory for %llu items", path,
-                       (unsigned long long)a.count);
-    }
-    for (uint64_t i = 0; i < a.count; i++) {
-        int64_t v;
-        npy_get_i64(&a, i, &v);
-        if (v < INT32_MIN || v > INT32_MAX) {
-            free(w);
-            npy_free(&a);
-            return sc_fail(err, SC_EXIT_REJECTED, "%s: element %llu: value %lld out of range",
-                           path, (unsigned long long)i, (long long)v);
-        }
-        w[i] = (int32_t)v;
-    }
-    *rows = a.shape[0];
-    *cols = a.shape[1];
-    npy_free(&a);
-    *out = w;
-    return 0;
-}
-
 /* Labels of one padded row: the sequence ends at the first -1; the rest must be -1 too. */
 static int run_row(const sc_automaton *a, const int32_t *w, size_t T, int32_t *labels,
                    const char *src, size_t row, sc_error *err)
 {
-    size_t len = 0;
-    while (len < T && w[len] != -1)
-        len++;
-    for (size_t t = len; t < T; t++) {
-        if (w[t] != -1)
-            return sc_fail(err, SC_EXIT_REJECTED,
-                           "%s: row %zu, position %zu: symbol %d after -1 padding, expected -1",
-                           src, row, t, w[t]);
+    size_t len;
+    int rc = cli_row_length(w, T, src, row, &len, err);
+    if (rc)
+        return rc;
+    for (size_t t = len; t < T; t++)
         labels[t] = -1;
-    }
     char what[600];
     snprintf(what, sizeof what, "%s: row %zu", src, row);
     return sc_automaton_run(a, w, len, labels, what, err);
@@ -144,8 +72,8 @@ int cmd_simulate(int argc, char **argv)
     sc_error_clear(&err);
     int32_t *words = NULL, *labels = NULL;
     size_t rows = 1, cols = 0;
-    int rc = input ? parse_list(input, &words, &cols)
-                   : load_rows(input_npy, &words, &rows, &cols, &err);
+    int rc = input ? cli_parse_list("simulate", input, &words, &cols)
+                   : cli_load_rows(input_npy, &words, &rows, &cols, &err);
     if (rc)
         return err.code ? cli_report(&err) : rc;
     sc_testbed *tb = sc_testbed_load(argv[optind], &err);
