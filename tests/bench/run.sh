@@ -12,7 +12,7 @@ for b in "$here"/bench_*.py "$here"/bench_*.sh; do
   echo "==== $(basename "$b")"
   case "$b" in
     *.py) "$PY" "$b" "$sc" || status=1 ;;
-    *.sh) bash "$b" "$sc" || status=1 ;;
+    *.sh) bash "$b" || status=1 ;;
   esac
 done
 exit $status
