@@ -61,12 +61,6 @@ static const kind_def kinds[] = {
     {"memory", SC_SH_LAST_WRITE, "memory", NULL, 0, 0, 0, 0},
 };
 
-static void print_row(FILE *f, const int32_t *l, size_t T)
-{
-    for (size_t t = 0; t < T; t++)
-        fprintf(f, t ? ",%d" : "%d", l[t]);
-}
-
 int cmd_construct(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -226,7 +220,7 @@ int cmd_construct(int argc, char **argv)
         fputs("], \"labels\": [", stdout);
         for (size_t r = 0; r < rows; r++) {
             fputs(r ? ", [" : "[", stdout);
-            print_row(stdout, labels + r * cols, cols);
+            cli_print_labels(stdout, labels + r * cols, cols);
             fputs("]", stdout);
         }
         printf("], \"check\": {\"equal\": %s, \"sequences\": %zu, \"labels\": %zu}}\n",
@@ -238,7 +232,7 @@ int cmd_construct(int argc, char **argv)
         for (uint32_t i = 0; i < pr->nsteps; i++)
             printf("  step %u: %s\n", i + 1, pr->steps[i]);
         for (size_t r = 0; r < rows; r++) {
-            print_row(stdout, labels + r * cols, cols);
+            cli_print_labels(stdout, labels + r * cols, cols);
             putchar('\n');
         }
         if (equal)

@@ -41,12 +41,6 @@ typedef struct row_result {
     sc_scan_stats st;
 } row_result;
 
-static void print_row(FILE *f, const int32_t *l, size_t T)
-{
-    for (size_t t = 0; t < T; t++)
-        fprintf(f, t ? ",%d" : "%d", l[t]);
-}
-
 int cmd_scan(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -175,7 +169,7 @@ int cmd_scan(int argc, char **argv)
                    "\"labels\": [", r ? ", " : "", res[r].len,
                    (unsigned long long)res[r].st.rounds, (unsigned long long)res[r].st.work,
                    sc_scan_clog2(res[r].len));
-            print_row(stdout, labels + r * cols, cols);
+            cli_print_labels(stdout, labels + r * cols, cols);
             fputs("]}", stdout);
         }
         printf("], \"max_rounds\": %llu, \"total_work\": %llu, "
@@ -183,7 +177,7 @@ int cmd_scan(int argc, char **argv)
                (unsigned long long)max_rounds, (unsigned long long)total_work);
     } else {
         for (size_t r = 0; r < rows; r++) {
-            print_row(stdout, labels + r * cols, cols);
+            cli_print_labels(stdout, labels + r * cols, cols);
             printf("\n# row %zu: T=%zu rounds=%llu work=%llu ceil_log2_T=%u\n", r, res[r].len,
                    (unsigned long long)res[r].st.rounds, (unsigned long long)res[r].st.work,
                    sc_scan_clog2(res[r].len));

@@ -36,12 +36,6 @@ static int run_row(const sc_automaton *a, const int32_t *w, size_t T, int32_t *l
     return sc_automaton_run(a, w, len, labels, what, err);
 }
 
-static void print_row(FILE *f, const int32_t *l, size_t T)
-{
-    for (size_t t = 0; t < T; t++)
-        fprintf(f, t ? ",%d" : "%d", l[t]);
-}
-
 int cmd_simulate(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -107,13 +101,13 @@ int cmd_simulate(int argc, char **argv)
         fputs(", \"labels\": [", stdout);
         for (size_t r = 0; r < rows; r++) {
             fputs(r ? ", [" : "[", stdout);
-            print_row(stdout, labels + r * cols, cols);
+            cli_print_labels(stdout, labels + r * cols, cols);
             fputs("]", stdout);
         }
         printf("]}\n");
     } else {
         for (size_t r = 0; r < rows; r++) {
-            print_row(stdout, labels + r * cols, cols);
+            cli_print_labels(stdout, labels + r * cols, cols);
             putchar('\n');
         }
     }

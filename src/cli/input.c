@@ -87,3 +87,9 @@ int cli_row_length(const int32_t *w, size_t T, const char *src, size_t row, size
     *len = l;
     return 0;
 }
+
+void cli_print_labels(FILE *f, const int32_t *labels, size_t T)
+{
+    for (size_t t = 0; t < T; t++)
+        fprintf(f, t ? ",%d" : "%d", labels[t]);
+}

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../error.h"
 
@@ -20,5 +21,8 @@ int cli_load_rows(const char *path, int32_t **out, size_t *rows, size_t *cols, s
  * (else SC_EXIT_REJECTED naming src, row and position). */
 int cli_row_length(const int32_t *w, size_t T, const char *src, size_t row, size_t *len,
                    sc_error *err);
+
+/* One sequence's labels, comma-separated, no newline (simulate's output format). */
+void cli_print_labels(FILE *f, const int32_t *labels, size_t T);
 
 #endif
