@@ -558,68 +558,463 @@ static uint32_t min_block_at(const sc_group *g, uint32_t alpha, uint32_t b, uint
     return size;
 }
 
+/* The minimal block containing 0 and the points S[0..ns) (Atkinson, as min_block_at). */
+static uint32_t min_block_set(const sc_group *g, const uint32_t *S, size_t ns, uint32_t *uf,
+                              uint32_t *qa, uint32_t *qb)
+{
+    uint32_t m = g->m;
+    for (uint32_t x = 0; x < m; x++)
+        uf[x] = x;
+    size_t qh = 0, qt = 0;
+    for (size_t i = 0; i < ns; i++) {
+        uint32_t r = uf_find(uf, S[i]);
+        if (r == 0)
+            continue;
+        uf[r] = 0; /* 0 is the least point: stays the representative */
+        qa[qt] = 0;
+        qb[qt++] = r;
+    }
+    while (qh < qt) {
+        uint32_t a = qa[qh], c = qb[qh];
+        qh++;
+        for (size_t i = 0; i < g->ng; i++) {
+            const sc_state *p = g->gens + i * m;
+            uint32_t ra = uf_find(uf, p[a]), rc = uf_find(uf, p[c]);
+            if (ra != rc) {
+                if (ra < rc)
+                    uf[rc] = ra;
+                else
+                    uf[ra] = rc;
+                qa[qt] = ra;
+                qb[qt++] = rc; /* at most m-1 unions */
+            }
+        }
+    }
+    uint32_t size = 0;
+    for (uint32_t x = 0; x < m; x++)
+        if (uf_find(uf, x) == 0)
+            size++;
+    return size;
+}
+
+/* uf holds a block system with 0's block of size *bsize < m. Enlarge 0's block: join it with
+ * the least points c outside it while the minimal block containing both stays proper (at
+ * most 256 failed joins, O(m * ngens) each), until m / *bsize + m fits the degree limit or
+ * no point can be joined. uf then holds the final block system. */
+static int grow_block(const sc_group *g, uint32_t *bsize, uint32_t *uf, uint32_t *qa,
+                      uint32_t *qb)
+{
+    uint32_t m = g->m;
+    uint32_t *S = malloc(((size_t)m + 1) * sizeof *S), *keep = malloc(m * sizeof *keep);
+    if (!S || !keep) {
+        free(S); free(keep);
+        return SC_GROUP_ENOMEM;
+    }
+    for (uint32_t x = 0; x < m; x++)
+        keep[x] = uf_find(uf, x);
+    int fails = 0;
+    for (uint32_t c = 1; c < m && fails < 256 && (uint64_t)m / *bsize + m > SC_GROUP_MAX_DEGREE;
+         c++) {
+        if (keep[c] == keep[0])
+            continue;
+        size_t ns = 0;
+        for (uint32_t x = 1; x < m; x++)
+            if (keep[x] == keep[0])
+                S[ns++] = x;
+        S[ns++] = c;
+        uint32_t bs = min_block_set(g, S, ns, uf, qa, qb);
+        if (bs < m) {
+            *bsize = bs;
+            for (uint32_t x = 0; x < m; x++)
+                keep[x] = uf_find(uf, x);
+        } else {
+            fails++;
+        }
+    }
+    /* restore the accepted system into uf (a flat forest: every point -> its root) */
+    for (uint32_t x = 0; x < m; x++)
+        uf[x] = keep[x];
+    free(S); free(keep);
+    return SC_GROUP_OK;
+}
+
 static uint32_t min_block(const sc_group *g, uint32_t b, uint32_t *uf, uint32_t *qa, uint32_t *qb)
 {
     return min_block_at(g, 0, b, uf, qa, qb);
 }
 
-/* An upper bound of |G|: the product over the orbits O of |O|!, or, when O (|O| <= 1024)
- * has a nontrivial block system with blocks of size b (the smallest found), of
- * (b!)^(|O|/b) (|O|/b)! (G^O lies in Sym(b) wr Sym(|O|/b)); halved when every generator is
- * even. */
+/* ---- regular orbits (fast exact orders of regular and semiregular actions)
+ *
+ * Why: a regular action of a group of order m (e.g. S_8 on its 40320 arrangements) defeats
+ * Schreier–Sims. The orbit-product bound is m! (blocks are only searched for |O| <= 1024), so
+ * the random phase cannot finish and the deterministic check must sift all m*ngens Schreier
+ * generators of level 0, each formed from Schreier-tree words of degree m: Theta(m^2 * depth)
+ * work (84 s for S_8). Instead we PROVE G_a = 1 cheaply and use |G| <= |O| as the upper bound;
+ * the chain is then exact as soon as its level 0 orbit is O, i.e. after the generators.
+ *
+ * Tool: for points a, b the map f: a^g -> b^g (g in G) is well defined on a's orbit iff
+ * G_a <= G_b (then G_a fixes b). orbit_map builds f by BFS over the generators and checks
+ * every edge (x, s): f(x^s) = f(x)^s; checking all edges makes f commute with the generators,
+ * hence with G (inverses are positive powers). Cost O(|O| * ngens).
+ *  - G transitive on O (restrict to O): the maps f that exist are exactly the centraliser C of
+ *    G^O in Sym(O) (each is a bijection commuting with G), and {b : f exists} = Fix(G_a) =
+ *    a^C. G^O is regular iff Fix(G_a) = O. We collect maps c_1, c_2, ... for b = the least
+ *    point outside the orbit of a under <c_1..c_k>; every success at least doubles that
+ *    orbit (it is an orbit of a group, of size |<c's>| since C is semiregular), so at most
+ *    log2|O| + 1 maps are built; the first failure proves G^O is not regular.
+ *  - G intransitive, G^{O_1} regular, a in O_1: G_a is the kernel of G -> G^{O_1}, a normal
+ *    subgroup, so it fixes one point b of another orbit O_i iff it fixes all of O_i. Hence
+ *    one orbit_map(a, b_i) per other orbit decides whether G_a = 1, i.e. |G| = |O_1|
+ *    (semiregular groups such as A_8 inside the regular S_8: two orbits of 20160). */
+
+/* An action of G given by generator images on D points (D may exceed the degree limit:
+ * actions on tuples, below): x^(gen i) = gens[i*D + x]. */
+typedef struct act {
+    uint32_t D;
+    size_t ng;
+    const uint32_t *gens;
+} act;
+
+/* f[x] for x in a's orbit := the image of x under a -> b (f must be UINT32_MAX there on
+ * entry; the touched points are listed in queue[0..*nq)). Returns 1 iff well defined. */
+static int orbit_map(const act *g, uint32_t a, uint32_t b, uint32_t *f, uint32_t *queue,
+                     size_t *nq)
+{
+    uint32_t m = g->D;
+    size_t qh = 0, qt = 0;
+    f[a] = b;
+    queue[qt++] = a;
+    int ok = 1;
+    while (qh < qt && ok) {
+        uint32_t x = queue[qh++];
+        uint32_t fx = f[x];
+        for (size_t i = 0; i < g->ng; i++) {
+            const uint32_t *s = g->gens + i * (size_t)m;
+            uint32_t y = s[x];
+            uint32_t want = s[fx];
+            if (f[y] == UINT32_MAX) {
+                f[y] = want;
+                queue[qt++] = y;
+            } else if (f[y] != want) {
+                ok = 0;
+                break;
+            }
+        }
+    }
+    *nq = qt;
+    return ok;
+}
+
+static void orbit_map_reset(uint32_t *f, const uint32_t *queue, size_t nq)
+{
+    for (size_t i = 0; i < nq; i++)
+        f[queue[i]] = UINT32_MAX;
+}
+
+#define REG_MAXMAPS 40 /* > log2(65535) + 1 */
+
+/* 1 iff G^O is regular on the orbit O of a (pts[0..k) its points); -1: out of memory.
+ * f: D entries all UINT32_MAX (restored); queue, cq: D scratch; mark: D bytes scratch;
+ * maps: REG_MAXMAPS arrays of D. */
+static int orbit_is_regular(const act *g, uint32_t a, size_t k, const uint32_t *pts,
+                            uint32_t *f, uint32_t *queue, uint32_t **maps, uint8_t *mark,
+                            uint32_t *cq)
+{
+    size_t nmaps = 0, nc = 0, scan = 0;
+    int regular = 1;
+    for (size_t i = 0; i < k; i++)
+        mark[pts[i]] = 0;
+    mark[a] = 1;
+    cq[nc++] = a;
+    for (;;) {
+        while (scan < k && mark[pts[scan]])
+            scan++;
+        if (scan == k)
+            break; /* a^<c's> = O: Fix(G_a) = O */
+        if (nmaps == REG_MAXMAPS) { /* impossible (see above); stay safe */
+            regular = 0;
+            break;
+        }
+        size_t nq;
+        int ok = orbit_map(g, a, pts[scan], f, queue, &nq);
+        if (ok && nq != k)
+            ok = 0; /* cannot happen: a's orbit is O */
+        if (ok && !maps[nmaps] && !(maps[nmaps] = malloc(g->D * sizeof(uint32_t)))) {
+            orbit_map_reset(f, queue, nq);
+            return -1; /* out of memory */
+        }
+        if (ok) {
+            uint32_t *c = maps[nmaps++];
+            for (size_t i = 0; i < nq; i++)
+                c[queue[i]] = f[queue[i]];
+        }
+        orbit_map_reset(f, queue, nq);
+        if (!ok) {
+            regular = 0;
+            break;
+        }
+        /* close a's orbit under maps[0..nmaps) */
+        for (size_t h = 0; h < nc; h++) {
+            uint32_t x = cq[h];
+            for (size_t j = 0; j < nmaps; j++) {
+                uint32_t y = maps[j][x];
+                if (!mark[y]) {
+                    mark[y] = 1;
+                    cq[nc++] = y;
+                }
+            }
+        }
+    }
+    return regular;
+}
+
+/* An upper bound of |G|. If some orbit O_1 carries a regular action and the kernel G_a
+ * (a in O_1) fixes a point of every other orbit (see orbit_map above): exactly |O_1|.
+ * Otherwise the product over the orbits O of: |O| when G^O is regular; else, when O
+ * (|O| <= 1024) has a nontrivial block system with blocks of size b (the smallest found),
+ * (b!)^(|O|/b) (|O|/b)! (G^O lies in Sym(b) wr Sym(|O|/b)); else |O|!. Halved when every
+ * generator is even and some factor is such a wreath product or symmetric group of degree
+ * >= 2 (that factor contains odd permutations, so G lies in an index-2 subgroup). */
 static int order_upper_bound(const sc_group *g, mpz_t ub)
 {
     uint32_t m = g->m;
     uint32_t *orb = malloc(m * sizeof *orb);
     uint32_t *cnt = calloc(m, sizeof *cnt);
+    uint32_t *start = calloc((size_t)m + 1, sizeof *start);
+    uint32_t *pts = malloc(m * sizeof *pts);
+    uint32_t *f = malloc(m * sizeof *f), *cq = malloc(m * sizeof *cq);
+    uint32_t *maps[REG_MAXMAPS] = {0}; /* allocated on demand by orbit_is_regular */
     sc_state *q = malloc(m * sizeof *q);
+    uint32_t *q32 = malloc(m * sizeof *q32);
+    uint32_t *g32 = malloc((g->ng ? g->ng : 1) * (size_t)m * sizeof *g32);
     uint8_t *mark = malloc(m);
-    if (!orb || !cnt || !q || !mark) {
-        free(orb); free(cnt); free(q); free(mark);
-        return SC_GROUP_ENOMEM;
+    uint8_t *reg = NULL;
+    int rc = SC_GROUP_OK;
+    if (!orb || !cnt || !start || !pts || !f || !cq || !q || !q32 || !g32 ||
+        !mark) {
+        rc = SC_GROUP_ENOMEM;
+        goto out;
     }
+    for (size_t i = 0; i < g->ng * (size_t)m; i++)
+        g32[i] = g->gens[i];
+    act A = {m, g->ng, g32};
     uint32_t no = orbits(m, g->ng, g->gens, orb, q);
+    reg = calloc(no, 1);
+    if (!reg) {
+        rc = SC_GROUP_ENOMEM;
+        goto out;
+    }
     for (uint32_t x = 0; x < m; x++)
         cnt[orb[x]]++;
+    for (uint32_t i = 0; i < no; i++)
+        start[i + 1] = start[i] + cnt[i];
+    for (uint32_t i = 0; i < no; i++)
+        cnt[i] = 0;
+    for (uint32_t x = 0; x < m; x++)
+        pts[start[orb[x]] + cnt[orb[x]]++] = x;
+    for (uint32_t x = 0; x < m; x++)
+        f[x] = UINT32_MAX;
+    /* regular orbits; a regular orbit whose kernel is trivial gives |G| itself. Only orbits
+     * of the largest size can (|G| >= every orbit length); at most 4 kernels are tried, so
+     * that many small regular orbits cost O(m * ngens), not O(m^2). */
+    uint32_t maxk = 0;
+    int tries = 4;
+    for (uint32_t i = 0; i < no; i++)
+        if (cnt[i] > maxk)
+            maxk = cnt[i];
+    for (uint32_t i = 0; i < no; i++)
+        if (maxk % cnt[i])
+            tries = 0; /* G = G^{O_1} regular forces every orbit length to divide |O_1| */
+    for (uint32_t i = 0; i < no; i++) {
+        if (cnt[i] < 2)
+            continue;
+        int r = orbit_is_regular(&A, pts[start[i]], cnt[i], pts + start[i], f, q32, maps,
+                                 mark, cq);
+        if (r < 0) {
+            rc = SC_GROUP_ENOMEM;
+            goto out;
+        }
+        reg[i] = (uint8_t)r;
+        if (!reg[i] || cnt[i] != maxk || tries == 0)
+            continue;
+        tries--;
+        uint32_t a = pts[start[i]];
+        int faithful = 1;
+        for (uint32_t j = 0; j < no && faithful; j++) {
+            if (j == i || cnt[j] < 2)
+                continue;
+            size_t nq;
+            faithful = orbit_map(&A, a, pts[start[j]], f, q32, &nq);
+            orbit_map_reset(f, q32, nq);
+        }
+        if (faithful) {
+            mpz_set_ui(ub, cnt[i]);
+            goto out;
+        }
+    }
     mpz_set_ui(ub, 1);
-    mpz_t f;
-    mpz_init(f);
+    mpz_t fac;
+    mpz_init(fac);
     uint32_t *uf = malloc(m * sizeof *uf), *qa = malloc(m * sizeof *qa),
              *qb = malloc(m * sizeof *qb);
+    int sym_factor = 0;
     for (uint32_t i = 0; i < no; i++) {
         uint32_t k = cnt[i], best = k;
+        if (reg[i]) {
+            mpz_mul_ui(ub, ub, k);
+            continue;
+        }
+        if (k >= 2)
+            sym_factor = 1;
         if (uf && qa && qb && k > 3 && k <= 1024) {
-            uint32_t a = 0;
-            while (orb[a] != i)
-                a++;
-            for (uint32_t b = a + 1; b < m && best > 2; b++)
-                if (orb[b] == i) {
-                    uint32_t bs = min_block_at(g, a, b, uf, qa, qb);
-                    if (bs < best)
-                        best = bs;
-                }
+            uint32_t a = pts[start[i]];
+            for (uint32_t t = 1; t < k && best > 2; t++) {
+                uint32_t b = pts[start[i] + t];
+                uint32_t bs = min_block_at(g, a, b, uf, qa, qb);
+                if (bs < best)
+                    best = bs;
+            }
         }
         if (best == k) {
-            mpz_fac_ui(f, k);
-            mpz_mul(ub, ub, f);
+            mpz_fac_ui(fac, k);
+            mpz_mul(ub, ub, fac);
         } else {
-            mpz_fac_ui(f, best);
-            mpz_pow_ui(f, f, k / best);
-            mpz_mul(ub, ub, f);
-            mpz_fac_ui(f, k / best);
-            mpz_mul(ub, ub, f);
+            mpz_fac_ui(fac, best);
+            mpz_pow_ui(fac, fac, k / best);
+            mpz_mul(ub, ub, fac);
+            mpz_fac_ui(fac, k / best);
+            mpz_mul(ub, ub, fac);
         }
     }
     free(uf); free(qa); free(qb);
-    mpz_clear(f);
+    mpz_clear(fac);
     int all_even = 1;
     for (size_t i = 0; i < g->ng && all_even; i++)
         if (perm_odd(m, g->gens + i * m, mark))
             all_even = 0;
-    if (all_even && mpz_cmp_ui(ub, 1) > 0)
+    if (all_even && sym_factor && mpz_cmp_ui(ub, 1) > 0)
         mpz_divexact_ui(ub, ub, 2);
-    free(orb); free(cnt); free(q); free(mark);
-    return SC_GROUP_OK;
+out:
+    for (size_t j = 0; j < REG_MAXMAPS; j++)
+        free(maps[j]);
+    free(orb); free(cnt); free(start); free(pts); free(f); free(cq);
+    free(q); free(q32); free(g32); free(mark); free(reg);
+    return rc;
+}
+
+
+/* ---- base-tuple certificate (near-regular actions)
+ *
+ * Let B = (b_1..b_k) be the base points of a (possibly incomplete) chain and Delta = B^G its
+ * orbit in Omega^k (G acts on tuples pointwise). |G| = |Delta| * |G_(B)|, G_(B) the
+ * pointwise stabiliser of B. If G is REGULAR on Delta, G_(B) = 1 and |G| = |Delta| exactly:
+ * a tight upper bound, and the random phase continues until the chain's orbit product
+ * reaches it. Regularity on Delta is decided as for orbits (orbit_is_regular, above), so
+ * this costs O(|Delta| * ngens * (k + log|Delta|)); it is tried only when |Delta| <=
+ * TUPLE_ORBIT_MAX (groups up to ~10^6 elements), e.g. S_8 on the 20160 arrangements of 6 of
+ * its 8 symbols (point stabiliser C_2): 16 s by the deterministic check, 0.1 s here. When G
+ * is not regular on Delta (the chain missed a base point) nothing is concluded and the
+ * deterministic check runs as before. */
+#define TUPLE_ORBIT_MAX (1u << 20)
+
+static uint64_t tuple_hash(const sc_state *t, size_t k)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < k; i++)
+        h = sc_mix64(h ^ t[i]);
+    return h;
+}
+
+static int base_orbit_certificate(const sc_group *g, const chain *ch, const mpz_t lower,
+                                  mpz_t order, int *found)
+{
+    *found = 0;
+    size_t k = ch->nlv, ng = g->ng;
+    uint32_t m = g->m;
+    if (k == 0 || ng == 0)
+        return SC_GROUP_OK;
+    /* Only worth it when the deterministic check is expensive: it forms and sifts about
+     * sum(|orbit| * ngens) Schreier generators of degree m. */
+    double work = 0;
+    for (size_t i = 0; i < k; i++)
+        work += (double)ch->lv[i].norb * (double)ng * m;
+    if (work < (double)(1u << 24))
+        return SC_GROUP_OK;
+    /* |Delta| >= the chain's orbit product `lower`, and = |G| when the certificate exists;
+     * after the random phase lower = |G| with high probability, so allow 4 * lower. */
+    size_t cap = TUPLE_ORBIT_MAX;
+    if (k * cap > ((size_t)1 << 26))
+        cap = ((size_t)1 << 26) / k;
+    if (mpz_cmp_ui(lower, cap) > 0)
+        return SC_GROUP_OK;
+    if (4 * mpz_get_ui(lower) < cap)
+        cap = 4 * mpz_get_ui(lower);
+    size_t tcap = 1;
+    while (tcap < 2 * cap)
+        tcap <<= 1;
+    sc_state *tup = malloc(cap * k * sizeof *tup), *img = malloc(k * sizeof *img);
+    uint32_t *tab = calloc(tcap, sizeof *tab);
+    uint32_t *dg = malloc(ng * cap * sizeof *dg);
+    uint32_t *pts = NULL, *f = NULL, *queue = NULL, *cq = NULL;
+    uint8_t *mark = NULL;
+    uint32_t *maps[REG_MAXMAPS] = {0};
+    int rc = SC_GROUP_OK;
+    if (!tup || !img || !tab || !dg) {
+        rc = SC_GROUP_ENOMEM;
+        goto out;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++)
+        tup[i] = ch->lv[i].beta;
+    tab[tuple_hash(tup, k) & (tcap - 1)] = 1;
+    n = 1;
+    for (size_t x = 0; x < n; x++)
+        for (size_t j = 0; j < ng; j++) {
+            const sc_state *s = g->gens + j * m;
+            for (size_t i = 0; i < k; i++)
+                img[i] = s[tup[x * k + i]];
+            size_t h = tuple_hash(img, k) & (tcap - 1);
+            while (tab[h] && memcmp(tup + (size_t)(tab[h] - 1) * k, img, k * sizeof *img))
+                h = (h + 1) & (tcap - 1);
+            if (!tab[h]) {
+                if (n == cap)
+                    goto out; /* too large: no certificate */
+                memcpy(tup + n * k, img, k * sizeof *img);
+                tab[h] = (uint32_t)++n;
+            }
+            dg[j * cap + x] = tab[h] - 1;
+        }
+    for (size_t j = 1; j < ng; j++)
+        memmove(dg + j * n, dg + j * cap, n * sizeof *dg);
+    pts = malloc(n * sizeof *pts);
+    f = malloc(n * sizeof *f);
+    queue = malloc(n * sizeof *queue);
+    cq = malloc(n * sizeof *cq);
+    mark = malloc(n);
+    if (!pts || !f || !queue || !cq || !mark) {
+        rc = SC_GROUP_ENOMEM;
+        goto out;
+    }
+    for (size_t x = 0; x < n; x++) {
+        pts[x] = (uint32_t)x;
+        f[x] = UINT32_MAX;
+    }
+    act A = {(uint32_t)n, ng, dg};
+    int reg = orbit_is_regular(&A, 0, n, pts, f, queue, maps, mark, cq);
+    if (reg < 0) {
+        rc = SC_GROUP_ENOMEM;
+        goto out;
+    }
+    if (reg) {
+        mpz_set_ui(order, n);
+        *found = 1;
+    }
+out:
+    for (size_t j = 0; j < REG_MAXMAPS; j++)
+        free(maps[j]);
+    free(tup); free(img); free(tab); free(dg);
+    free(pts); free(f); free(queue); free(cq); free(mark);
+    return rc;
 }
 
 /* Make ch an exact chain of <g's generators> (ch's level-0 group must already contain them,
@@ -646,26 +1041,44 @@ static int chain_finish(const sc_group *g, chain *ch, const mpz_t hint_or_null, 
         mpz_clear(target);
         return rc;
     }
-    int exact = 0, streak = 0;
-    while (rc == SC_GROUP_OK) {
-        int c = have_target ? mpz_cmp(order, target) : -1;
-        if (c == 0) {
-            exact = 1;
+    int exact = 0, streak = 0, streak_limit = RANDOM_STREAK, certified = 0;
+    for (;;) {
+        while (rc == SC_GROUP_OK) {
+            int c = have_target ? mpz_cmp(order, target) : -1;
+            if (c == 0) {
+                exact = 1;
+                break;
+            }
+            if (c > 0) {
+                rc = hint_or_null && !certified ? SC_GROUP_EHINT : SC_GROUP_EINTERNAL;
+                break;
+            }
+            if (streak >= streak_limit)
+                break;
+            rc = chain_offer(ch, prr_next(&pr), &added);
+            if (added) {
+                streak = 0;
+                chain_order(ch, order);
+            } else {
+                streak++;
+            }
+        }
+        if (rc != SC_GROUP_OK || exact || certified)
+            break;
+        /* Before the deterministic check (Theta(orbit * ngens) Schreier generators of
+         * degree m per level: minutes for near-regular actions of degree ~10^4), try to
+         * certify |G| by the regular action on the orbit of the base tuple. */
+        int found = 0;
+        rc = base_orbit_certificate(g, ch, order, target, &found);
+        if (rc != SC_GROUP_OK || !found)
+            break;
+        if (hint_or_null && mpz_cmp(target, hint_or_null) != 0) {
+            rc = SC_GROUP_EHINT;
             break;
         }
-        if (c > 0) {
-            rc = hint_or_null ? SC_GROUP_EHINT : SC_GROUP_EINTERNAL;
-            break;
-        }
-        if (streak >= RANDOM_STREAK)
-            break;
-        rc = chain_offer(ch, prr_next(&pr), &added);
-        if (added) {
-            streak = 0;
-            chain_order(ch, order);
-        } else {
-            streak++;
-        }
+        certified = have_target = 1;
+        streak = 0;
+        streak_limit = 20 * RANDOM_STREAK; /* the chain is short of |G|: more random elts */
     }
     prr_free(&pr);
     mpz_clear(target);
@@ -1503,6 +1916,19 @@ static int factors_rec(sc_group *g, flist *out, int *exact)
         bsize = min_block(g, b, uf, qa, qb);
         if (bsize < m)
             break;
+    }
+    if (bsize < m && !prime_degree && (uint64_t)m / bsize + m > SC_GROUP_MAX_DEGREE) {
+        /* The kernel below is read off a group on blocks + points (degree m/bsize + m), which
+         * must stay <= 65535: for large m (e.g. a regular group of order 60480, whose
+         * minimal blocks are small cyclic subgroups) enlarge the block containing 0 by
+         * joining further points while the result stays a proper block. */
+        rc = grow_block(g, &bsize, uf, qa, qb);
+        if (rc == SC_GROUP_OK && (uint64_t)m / bsize + m > SC_GROUP_MAX_DEGREE)
+            rc = SC_GROUP_EINVAL;
+        if (rc != SC_GROUP_OK) {
+            free(uf); free(qa); free(qb);
+            return rc;
+        }
     }
     if (bsize < m && !prime_degree) {
         /* blocks numbered by least point */

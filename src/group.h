@@ -15,10 +15,15 @@
  *    Schreier–Sims (product-replacement random elements from a FIXED seed, so every result
  *    is reproducible), then made exact by one of: (a) the product of the basic orbit lengths,
  *    which is always a lower bound of |G|, reaches a known upper bound (a caller's order hint,
- *    or |Sym(O_1) x ... x Sym(O_r)| over the orbits O_i, halved when every generator is even),
- *    or (b) the deterministic Schreier–Sims test: every Schreier generator of every level
- *    sifts to the identity through the levels below (pairs already tested are not retested).
- *    The order is therefore always exact; no group is ever enumerated for its order.
+ *    or |Sym(O_1) x ... x Sym(O_r)| over the orbits O_i, halved when every generator is even;
+ *    an orbit on which G acts REGULARLY contributes |O_i|, and when the kernel of such an
+ *    orbit is trivial the bound is |O_1| itself — regularity is certified in O(|O| * ngens *
+ *    log|O|) by centraliser maps a^g -> b^g, see group.c), or (b) a base-tuple certificate:
+ *    G regular on the orbit Delta of the chain's base tuple B gives |G| = |Delta| (G_(B) = 1;
+ *    tried for |Delta| <= 2^20 when (c) would be expensive), or (c) the deterministic
+ *    Schreier–Sims test: every Schreier generator of every level sifts to the identity
+ *    through the levels below (pairs already tested are not retested). The order is
+ *    therefore always exact; no group is ever enumerated for its order.
  *  - membership: sifting through the chain.
  *  - derived subgroup: normal closure of the commutators of the generators (membership of
  *    each conjugate is certified by a successful sift).
@@ -27,7 +32,8 @@
  *      G intransitive, O an orbit: factors(G^O) + factors(kernel of G -> G^O);
  *      G transitive imprimitive, B a block system: factors(G^B) + factors(kernel of G -> G^B)
  *        (kernels are pointwise stabilisers, read off a chain whose base starts with the
- *        orbit / block points);
+ *        orbit / block points; blocks are enlarged when blocks + points would exceed the
+ *        degree limit);
  *      G primitive of degree n >= 5 with |G| = n! or n!/2: A_n (plus C_2 when |G| = n!);
  *      G primitive otherwise: a proper normal subgroup 1 < N < G (the derived subgroup, else
  *        a normal closure of a generator or of a seeded random element, else — when
@@ -46,10 +52,13 @@
  *    Factors are returned sorted by order ascending, then by name (strcmp).
  *
  * Errors by return value: SC_GROUP_OK (0) or a negative sc_group_status. Nothing exits.
- * Performance: S_n for n <= 100 in milliseconds to a fraction of a second. Callers that know
- * |G| (e.g. the size of an H-class) should pass it with sc_group_set_order_hint: the chain
- * is then exact as soon as the product of orbit lengths reaches it. Give groups on few points
- * (e.g. a Schützenberger group acting on an image set), not regular representations. */
+ * Performance: S_n for n <= 100 in milliseconds to a fraction of a second; regular and
+ * near-regular actions of groups up to ~10^6 elements (e.g. S_8 on its 40320 arrangements:
+ * 0.2 s for order, solvability and composition factors) likewise. Callers that know |G|
+ * (e.g. the size of an H-class) should pass it with sc_group_set_order_hint: the chain is
+ * then exact as soon as the product of orbit lengths reaches it. Large-degree actions that
+ * are neither (near-)regular nor covered by a hint still fall back to the deterministic
+ * test, Theta(sum of orbit lengths * ngens) sifts of degree m. */
 #ifndef SC_GROUP_H
 #define SC_GROUP_H
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "group.h"
 #include "perm.h"
@@ -92,6 +93,68 @@ static sc_group *alt(uint32_t n)
     sc_group *G;
     ck_assert_int_eq(sc_group_new(&G, n, k, g), SC_GROUP_OK);
     free(g);
+    return G;
+}
+
+
+/* The action of <gens> (ng permutations of n <= 16 points) on the orbit of the k-tuple
+ * (t[0], ..., t[k-1]) of distinct points: points = the tuples in BFS order. With k = n - 1
+ * (S_n) or n - 2 (A_n) the action is regular, like the arrangement automata of `shortcut
+ * analyze`; with smaller k the point stabiliser is small (a near-regular action). */
+static sc_group *tuple_action(uint32_t n, size_t ng, const sc_state *gens, uint32_t k,
+                              const uint32_t *t)
+{
+    size_t cap = 1u << 17, hcap = 1u << 18, len = 0;
+    uint64_t *tup = calloc(cap, sizeof *tup);
+    uint32_t *hash = malloc(hcap * sizeof *hash); /* index + 1 */
+    ck_assert_ptr_nonnull(tup);
+    ck_assert_ptr_nonnull(hash);
+    memset(hash, 0, hcap * sizeof *hash);
+    uint64_t key = 0;
+    for (uint32_t i = 0; i < k; i++)
+        key |= (uint64_t)t[i] << (4 * i);
+#define TA_FIND(key_, out_)                                                                    \
+    do {                                                                                       \
+        size_t h_ = (size_t)(((key_) * 0x9E3779B97F4A7C15ull) >> 46) & (hcap - 1);            \
+        while (hash[h_] && tup[hash[h_] - 1] != (key_))                                        \
+            h_ = (h_ + 1) & (hcap - 1);                                                        \
+        if (!hash[h_]) {                                                                       \
+            ck_assert_uint_lt(len, 65535);                                                     \
+            tup[len] = (key_);                                                                 \
+            hash[h_] = (uint32_t)++len;                                                        \
+        }                                                                                      \
+        (out_) = hash[h_] - 1;                                                                 \
+    } while (0)
+    uint32_t dummy;
+    TA_FIND(key, dummy);
+    (void)dummy;
+    for (size_t i = 0; i < len; i++)
+        for (size_t j = 0; j < ng; j++) {
+            uint64_t img = 0;
+            for (uint32_t c = 0; c < k; c++)
+                img |= (uint64_t)gens[j * n + ((tup[i] >> (4 * c)) & 15)] << (4 * c);
+            uint32_t idx;
+            TA_FIND(img, idx);
+            (void)idx;
+        }
+    uint32_t m = (uint32_t)len;
+    sc_state *pg = malloc(ng * (size_t)m * sizeof *pg);
+    ck_assert_ptr_nonnull(pg);
+    for (size_t i = 0; i < len; i++)
+        for (size_t j = 0; j < ng; j++) {
+            uint64_t img = 0;
+            for (uint32_t c = 0; c < k; c++)
+                img |= (uint64_t)gens[j * n + ((tup[i] >> (4 * c)) & 15)] << (4 * c);
+            uint32_t idx;
+            TA_FIND(img, idx);
+            pg[j * m + i] = (sc_state)idx;
+        }
+#undef TA_FIND
+    sc_group *G;
+    ck_assert_int_eq(sc_group_new(&G, m, ng, pg), SC_GROUP_OK);
+    free(pg);
+    free(tup);
+    free(hash);
     return G;
 }
 
@@ -555,6 +618,164 @@ START_TEST(perm_kernels)
 }
 END_TEST
 
+
+/* Cycle (0 1 ... n-1) and transposition (0 1) of S_n, flat. */
+static void sn_gens(uint32_t n, sc_state *g)
+{
+    for (uint32_t x = 0; x < n; x++) {
+        g[x] = (sc_state)((x + 1) % n);
+        g[n + x] = (sc_state)x;
+    }
+    g[n + 0] = 1;
+    g[n + 1] = 0;
+}
+
+/* 3-cycles (i,i+1,i+2) of A_n (n - 2 of them), flat, on n points of a degree-d array. */
+static void an_gens(uint32_t n, uint32_t d, sc_state *g)
+{
+    for (uint32_t i = 0; i + 2 < n; i++) {
+        sc_state *p = g + (size_t)i * d;
+        for (uint32_t x = 0; x < d; x++)
+            p[x] = (sc_state)x;
+        p[i] = (sc_state)(i + 1);
+        p[i + 1] = (sc_state)(i + 2);
+        p[i + 2] = (sc_state)i;
+    }
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Regular representations (the arrangement automata of `shortcut analyze symmetric:n=7`):
+ * Schreier–Sims proper would sift m * ngens Schreier generators of degree m (seconds to
+ * minutes); the regularity certificate (centraliser maps, group.c) makes them instant.
+ * Time budget: < 10 s asserted (measured ~1 s; before this change S_8-sized cases took
+ * 16-84 s each). */
+START_TEST(regular_representations)
+{
+    double t0 = seconds();
+    const uint32_t t[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    sc_state g[2 * 7];
+    sn_gens(7, g);
+    sc_group *G = tuple_action(7, 2, g, 6, t); /* S_7 regular on 5040 points */
+    ck_assert_uint_eq(sc_group_degree(G), 5040);
+    check_order_str(G, "5040");
+    ck_assert_int_eq(sc_group_is_abelian(G), 0);
+    ck_assert_int_eq(solvable(G), 0);
+    sc_group *D = NULL;
+    ck_assert_int_eq(sc_group_derived_subgroup(G, &D), SC_GROUP_OK);
+    check_order_str(D, "2520"); /* A_7: semiregular, two orbits of 2520 */
+    check_factors(D, "2520:A_7");
+    sc_group_free(D);
+    check_factors(G, "2:C_2,2520:A_7");
+    /* membership in a regular group: the generators' product is in, a transposition of two
+     * points is not */
+    sc_state *p = malloc(5040 * sizeof *p);
+    for (uint32_t x = 0; x < 5040; x++)
+        p[x] = sc_group_gen(G, 1)[sc_group_gen(G, 0)[x]];
+    int in = 0;
+    ck_assert_int_eq(sc_group_contains(G, p, &in), SC_GROUP_OK);
+    ck_assert_int_eq(in, 1);
+    for (uint32_t x = 0; x < 5040; x++)
+        p[x] = (sc_state)x;
+    p[0] = 1;
+    p[1] = 0;
+    ck_assert_int_eq(sc_group_contains(G, p, &in), SC_GROUP_OK);
+    ck_assert_int_eq(in, 0);
+    free(p);
+    sc_group_free(G);
+
+    /* S_6 (fixing point 6) acting on the same 5040 arrangements: 7 regular orbits of 720,
+     * |G| = 720 (the kernel on one orbit is trivial) */
+    {
+        sc_state a[4 * 7];
+        sn_gens(7, a);
+        sn_gens(6, a + 14); /* written as degree 6 ... */
+        for (int j = 1; j >= 0; j--) { /* ... widened to degree 7 (fixing 6), in place */
+            for (int x = 5; x >= 0; x--)
+                a[14 + j * 7 + x] = a[14 + j * 6 + x];
+            a[14 + j * 7 + 6] = 6;
+        }
+        G = tuple_action(7, 4, a, 6, t); /* stored: 7-cycle, (0 1), 6-cycle */
+        ck_assert_uint_eq(sc_group_ngens(G), 3);
+        sc_state *s6 = malloc(2 * 5040 * sizeof *s6);
+        memcpy(s6, sc_group_gen(G, 1), 5040 * sizeof *s6);
+        memcpy(s6 + 5040, sc_group_gen(G, 2), 5040 * sizeof *s6);
+        sc_group *T = NULL;
+        ck_assert_int_eq(sc_group_new(&T, 5040, 2, s6), SC_GROUP_OK);
+        check_order_str(T, "720");
+        check_factors(T, "2:C_2,360:A_6");
+        sc_group_free(T);
+        /* S_6 regular on 720 points plus a 2-point orbit: with the sign as the action on
+         * the 2 points the kernel on the big orbit is trivial (|G| = 720, S_6); with the
+         * 6-cycle fixing the 2 points it is C_2 (|G| = 1440, S_6 x C_2) */
+        sc_group *R = tuple_action(7, 2, a + 14, 6, t);
+        ck_assert_uint_eq(sc_group_degree(R), 720);
+        sc_state *p2 = malloc(2 * 722 * sizeof *p2);
+        for (int sign = 0; sign < 2; sign++) {
+            for (size_t j = 0; j < 2; j++) {
+                sc_state *q = p2 + j * 722;
+                memcpy(q, sc_group_gen(R, j), 720 * sizeof *q);
+                int swap = j == 1 || sign; /* gen 0: 6-cycle (odd), gen 1: (0 1) */
+                q[720] = (sc_state)(swap ? 721 : 720);
+                q[721] = (sc_state)(swap ? 720 : 721);
+            }
+            ck_assert_int_eq(sc_group_new(&T, 722, 2, p2), SC_GROUP_OK);
+            check_order_str(T, sign ? "720" : "1440");
+            check_factors(T, sign ? "2:C_2,360:A_6" : "2:C_2,2:C_2,360:A_6");
+            sc_group_free(T);
+        }
+        free(p2);
+        sc_group_free(R);
+        free(s6);
+        sc_group_free(G);
+    }
+
+    /* A_8 regular on 20160 points (A_8, not PSL(3,4)) */
+    sc_state a8[6 * 8];
+    an_gens(8, 8, a8);
+    G = tuple_action(8, 6, a8, 6, t);
+    ck_assert_uint_eq(sc_group_degree(G), 20160);
+    check_order_str(G, "20160");
+    ck_assert_int_eq(solvable(G), 0);
+    check_factors(G, "20160:A_8");
+    sc_group_free(G);
+    /* A_8 x C_3 regular on 60480 points: the minimal blocks are small (cyclic subgroups),
+     * and blocks + points would exceed the degree limit, so the block is enlarged */
+    sc_state a83[7 * 11];
+    an_gens(8, 11, a83);
+    for (uint32_t x = 0; x < 11; x++)
+        a83[6 * 11 + x] = (sc_state)x;
+    a83[6 * 11 + 8] = 9;
+    a83[6 * 11 + 9] = 10;
+    a83[6 * 11 + 10] = 8;
+    const uint32_t t83[7] = {0, 1, 2, 3, 4, 5, 8};
+    G = tuple_action(11, 7, a83, 7, t83);
+    ck_assert_uint_eq(sc_group_degree(G), 60480);
+    check_order_str(G, "60480");
+    check_factors(G, "3:C_3,20160:A_8");
+    sc_group_free(G);
+
+    /* near-regular: S_8 on the 6720 arrangements of 5 of its 8 symbols (point stabiliser
+     * S_3): the order is certified by the regular action on the orbit of a base tuple */
+    sc_state s8[2 * 8];
+    sn_gens(8, s8);
+    G = tuple_action(8, 2, s8, 5, t);
+    ck_assert_uint_eq(sc_group_degree(G), 6720);
+    check_order_str(G, "40320");
+    ck_assert_int_eq(solvable(G), 0);
+    check_factors(G, "2:C_2,20160:A_8");
+    sc_group_free(G);
+
+    double dt = seconds() - t0;
+    ck_assert_msg(dt < 10.0, "regular representations took %.2f s", dt);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- random dump for GAP */
 
 static uint64_t rs;
@@ -686,6 +907,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, trivial_groups);
     tcase_add_test(tc, membership);
     tcase_add_test(tc, hints_and_errors);
+    tcase_add_test(tc, regular_representations);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
