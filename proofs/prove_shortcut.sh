@@ -21,7 +21,7 @@ rc=$?
 grep -E "^\[wp\] \[(Failed|Unknown|Timeout)\]" -A2 "$out/wp.log"
 line=$(grep -E "Proved goals:" "$out/wp.log" | tail -1)
 proved=$(echo "$line" | awk '{print $4}'); total=$(echo "$line" | awk '{print $6}')
-echo "shortcut kernels ($FCTS): proved ${proved:-0} / ${total:-?} goals"
+echo "proved ${proved:-0} / ${total:-?} goals (shortcut kernels: $FCTS)"
 status=0
 if [ "$rc" != 0 ] || [ -z "$proved" ] || [ "$proved" != "$total" ]; then
   echo "UNPROVED goals remain (frama-c rc=$rc)"; status=1
