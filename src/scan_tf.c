@@ -234,8 +234,12 @@ void sc_tfa_blelloch(size_t n, sc_tf *a, size_t T, sc_tf *s)
         loop variant h - j; */
     for (size_t j = 0; j < h; j++) {
         tf_comp(n, &a[2 * j], &a[2 * j + 1], &s[j]);
+        /*@ assert bl_pair_keep: \forall integer i, x; 0 <= i < j && 0 <= x < n ==>
+              s[i].m[x] == \at(s[i].m[x], LoopCurrent); */
         /*@ assert bl_pair_j: \forall integer u, x; u == j && 0 <= x < n ==>
               s[u].m[x] == \at(a[2*u + 1].m[a[2*u].m[x]], Pre) && s[u].m[x] < n; */
+        /*@ assert bl_pair_old: \forall integer i, x; 0 <= i < j && 0 <= x < n ==>
+              s[i].m[x] == \at(a[2*i + 1].m[a[2*i].m[x]], Pre); */
     }
 #ifdef __FRAMAC__
 L1:
@@ -270,6 +274,8 @@ L1:
             /*@ assert bl_s_j: \forall integer x; 0 <= x < n ==>
                   s[j].m[x] == sc_aseg{Pre}(a, 0, 2*j + 2, x); */
         }
+        /*@ assert bl_s_jj: \forall integer u, x; j <= u <= j && u < h && 0 <= x < n ==>
+              s[u].m[x] == sc_aseg{Pre}(a, 0, 2*u + 2, x); */
         if (j > 0) {
             /*@ assert bl_left: \forall integer x; 0 <= x < n ==>
                   s[j - 1].m[x] == sc_aseg{Pre}(a, 0, 2*j, x) && s[j - 1].m[x] < n; */
@@ -277,17 +283,65 @@ L1:
                   a[u].m[y] == \at(a[u].m[y], Pre); */
             sc_tf c;
             tf_comp(n, &s[j - 1], &a[2 * j], &c);
+            /*@ assert bl_c_keep_s: \forall integer i, x; 0 <= i < h && 0 <= x < n ==>
+                  s[i].m[x] == \at(s[i].m[x], LoopCurrent); */
+            /*@ assert bl_c_keep_a: \forall integer t, x; 0 <= t < T && 0 <= x < n ==>
+                  a[t].m[x] == \at(a[t].m[x], LoopCurrent); */
             /*@ assert bl_c: \forall integer x; 0 <= x < n ==>
                   c.m[x] == sc_aseg{Pre}(a, 0, 2*j + 1, x) && c.m[x] < n; */
             tf_copy(n, &c, &a[2 * j]);
+            /*@ assert bl_e_keep_s: \forall integer i, x; 0 <= i < h && 0 <= x < n ==>
+                  s[i].m[x] == \at(s[i].m[x], LoopCurrent); */
+            /*@ assert bl_e_keep_a: \forall integer t, x; 0 <= t < T && t != 2*j && 0 <= x < n ==>
+                  a[t].m[x] == \at(a[t].m[x], LoopCurrent); */
         }
+        /*@ assert bl_keep_s: \forall integer i, x; 0 <= i < h && 0 <= x < n ==>
+              s[i].m[x] == \at(s[i].m[x], LoopCurrent); */
+        /*@ assert bl_keep_a: \forall integer t, x; 0 <= t < T && t != 2*j && 0 <= x < n ==>
+              a[t].m[x] == \at(a[t].m[x], LoopCurrent); */
         /*@ assert bl_even: \forall integer x; 0 <= x < n ==>
               a[2*j].m[x] == sc_aseg{Pre}(a, 0, 2*j + 1, x) && a[2*j].m[x] < n; */
         if (2 * j + 1 < T) {
+            /*@ assert bl_sj: \forall integer x; 0 <= x < n ==>
+                  s[j].m[x] == sc_aseg{Pre}(a, 0, 2*j + 2, x) && s[j].m[x] < n; */
             tf_copy(n, &s[j], &a[2 * j + 1]);
+            /*@ assert bl_o_keep_s: \forall integer i, x; 0 <= i < h && 0 <= x < n ==>
+                  s[i].m[x] == \at(s[i].m[x], LoopCurrent); */
+            /*@ assert bl_o_keep_a: \forall integer t, x;
+                  0 <= t < T && t != 2*j && t != 2*j + 1 && 0 <= x < n ==>
+                  a[t].m[x] == \at(a[t].m[x], LoopCurrent); */
+            /*@ assert bl_o_even: \forall integer x; 0 <= x < n ==>
+                  a[2*j].m[x] == sc_aseg{Pre}(a, 0, 2*j + 1, x) && a[2*j].m[x] < n; */
             /*@ assert bl_odd: \forall integer x; 0 <= x < n ==>
                   a[2*j + 1].m[x] == sc_aseg{Pre}(a, 0, 2*j + 2, x) && a[2*j + 1].m[x] < n; */
         }
+        /*@ assert bl_end_keep_s: \forall integer i, x; 0 <= i < h && 0 <= x < n ==>
+              s[i].m[x] == \at(s[i].m[x], LoopCurrent); */
+        /*@ assert bl_end_keep_a: \forall integer t, x;
+              0 <= t < T && t != 2*j && t != 2*j + 1 && 0 <= x < n ==>
+              a[t].m[x] == \at(a[t].m[x], LoopCurrent); */
+        /*@ assert bl_end_even: \forall integer x; 0 <= x < n ==>
+              a[2*j].m[x] == sc_aseg{Pre}(a, 0, 2*j + 1, x) && a[2*j].m[x] < n; */
+        /*@ assert bl_end_odd: 2*j + 1 < T ==> \forall integer x; 0 <= x < n ==>
+              a[2*j + 1].m[x] == sc_aseg{Pre}(a, 0, 2*j + 2, x) && a[2*j + 1].m[x] < n; */
+        /*@ assert bl_end_s: \forall integer i, x;
+              0 <= i <= j && i < h && 0 <= x < n ==>
+              s[i].m[x] == sc_aseg{Pre}(a, 0, 2*i + 2, x); */
+        /*@ assert bl_end_done_old: \forall integer t, x; 0 <= t < 2*j && 0 <= x < n ==>
+              a[t].m[x] == sc_aseg{Pre}(a, 0, t + 1, x); */
+        /*@ assert bl_end_done_even: \forall integer u, x; 2*j <= u <= 2*j && 0 <= x < n ==>
+              a[u].m[x] == sc_aseg{Pre}(a, 0, u + 1, x) && a[u].m[x] < n; */
+        /*@ assert bl_end_done_odd: \forall integer u, x; 2*j + 1 <= u <= 2*j + 1 && u < T && 0 <= x < n ==>
+              a[u].m[x] == sc_aseg{Pre}(a, 0, u + 1, x) && a[u].m[x] < n; */
+        /*@ assert bl_end_done: \forall integer t, x;
+              0 <= t < 2*j + 2 && t < T && 0 <= x < n ==>
+              a[t].m[x] == sc_aseg{Pre}(a, 0, t + 1, x); */
+        /*@ assert bl_end_rest: \forall integer t, x; 2*j + 2 <= t < T && 0 <= x < n ==>
+              a[t].m[x] == \at(a[t].m[x], Pre); */
+        /*@ assert bl_end_valid_old: \forall integer t, x;
+              0 <= t < T && t != 2*j && t != 2*j + 1 && 0 <= x < n ==> a[t].m[x] < n; */
+        /*@ assert bl_end_valid: \forall integer t, x; 0 <= t < T && 0 <= x < n ==>
+              a[t].m[x] < n; */
     }
 }
 
