@@ -11,6 +11,7 @@
  * produces (and the harmless variations Python's literal_eval accepts: either quote, any spacing
  * between tokens, a trailing comma, keys in any order), and nothing else. */
 #include "npy.h"
+#include "file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,23 +63,6 @@ const char *npy_descr(npy_dtype t)
 /* Messages: one line. File names and quoted input are escaped so that no control character
  * (a newline in a hostile header or file name) can break the line. */
 
-static void escape(char *dst, size_t cap, const unsigned char *s, size_t n, size_t max_shown)
-{
-    size_t o = 0;
-    size_t shown = n < max_shown ? n : max_shown;
-    for (size_t i = 0; i < shown && o + 5 < cap; i++) {
-        unsigned char c = s[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\')
-            dst[o++] = (char)c;
-        else
-            o += (size_t)snprintf(dst + o, cap - o, "\\x%02x", c);
-    }
-    if (shown < n && o + 4 < cap) {
-        memcpy(dst + o, "...", 3);
-        o += 3;
-    }
-    dst[o < cap ? o : cap - 1] = '\0';
-}
 
 typedef struct {
     const unsigned char *buf; /* the bytes we have (at least through the end of the header) */
@@ -92,7 +76,7 @@ static void set_name(ctx *c, const char *fname)
 {
     if (!fname)
         fname = "<npy>";
-    escape(c->name, sizeof c->name, (const unsigned char *)fname, strlen(fname), 200);
+    sc_escape(c->name, sizeof c->name, (const unsigned char *)fname, strlen(fname), 200);
 }
 
 __attribute__((format(printf, 3, 4))) static int reject(ctx *c, size_t off, const char *fmt, ...)
@@ -152,7 +136,7 @@ static const char *got(lex *l, size_t pos, char *tmp, size_t cap)
         n = 1;
     }
     char e[160];
-    escape(e, sizeof e, s, n, 40);
+    sc_escape(e, sizeof e, s, n, 40);
     snprintf(tmp, cap, "'%s'", e);
     return tmp;
 }
@@ -341,7 +325,7 @@ static int parse_descr(lex *l, npy_array *out)
     else if (n >= 1 && (d[0] == '=' || (d[0] == '|' && n == 3 && d[2] != '1')))
         why = " (byte order must be explicit '<')";
     char e[160];
-    escape(e, sizeof e, (const unsigned char *)d, n, 40);
+    sc_escape(e, sizeof e, (const unsigned char *)d, n, 40);
     return reject(l->c, at, "field 'descr': expected one of " DTYPE_LIST ", got '%s'%s", e, why);
 }
 
@@ -371,7 +355,7 @@ static int parse_dict(lex *l, npy_array *out)
                 k = i;
         if (k < 0) {
             char e[160];
-            escape(e, sizeof e, l->c->buf + s, n, 40);
+            sc_escape(e, sizeof e, l->c->buf + s, n, 40);
             return reject(l->c, at,
                           "expected one of the keys 'descr', 'fortran_order', 'shape', got '%s'",
                           e);
@@ -436,7 +420,7 @@ static int parse_header(ctx *c, npy_array *out, size_t *data_off)
     const unsigned char *b = c->buf;
     if (c->avail < NPY_MAGIC_LEN || memcmp(b, NPY_MAGIC, NPY_MAGIC_LEN)) {
         char e[160];
-        escape(e, sizeof e, b, c->avail < NPY_MAGIC_LEN ? c->avail : NPY_MAGIC_LEN, 40);
+        sc_escape(e, sizeof e, b, c->avail < NPY_MAGIC_LEN ? c->avail : NPY_MAGIC_LEN, 40);
         return reject(c, 0, "expected the npy magic \\x93NUMPY, got '%s'%s", e,
                       c->avail < NPY_MAGIC_LEN ? " (file too short)" : "");
     }
@@ -536,25 +520,6 @@ int npy_parse(const void *buf, size_t len, const char *fname, npy_array *out, sc
 /* Loading. Regular files: read the preamble, parse it against the file size, then read the
  * data straight into its own buffer (no copy). Other files (pipes): read everything. */
 
-static int read_full(int fd, void *p, size_t n, size_t *got_n)
-{
-    size_t done = 0;
-    while (done < n) {
-        size_t chunk = n - done > (1u << 30) ? (1u << 30) : n - done;
-        ssize_t r = read(fd, (char *)p + done, chunk);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            *got_n = done;
-            return -1;
-        }
-        if (r == 0)
-            break;
-        done += (size_t)r;
-    }
-    *got_n = done;
-    return 0;
-}
 
 int npy_load(const char *path, npy_array *out, sc_error *err)
 {
@@ -585,7 +550,7 @@ int npy_load(const char *path, npy_array *out, sc_error *err)
             rc = sc_fail(err, SC_EXIT_LIMIT, "%s: out of memory", c.name);
             goto done;
         }
-        if (read_full(fd, head, cap, &n) < 0) {
+        if (sc_read_full(fd, head, cap, &n) < 0) {
             rc = sc_fail(err, SC_EXIT_REJECTED, "%s: offset %zu: read error: %s", c.name, n,
                          strerror(errno));
             goto done;
@@ -606,7 +571,7 @@ int npy_load(const char *path, npy_array *out, sc_error *err)
         size_t have = n - off < a.nbytes ? n - off : a.nbytes;
         memcpy(data, head + off, have);
         size_t more = 0;
-        if (read_full(fd, data + have, a.nbytes - have, &more) < 0) {
+        if (sc_read_full(fd, data + have, a.nbytes - have, &more) < 0) {
             rc = sc_fail(err, SC_EXIT_REJECTED, "%s: offset %zu: read error: %s", c.name,
                          off + have + more, strerror(errno));
             goto done;
@@ -620,7 +585,7 @@ int npy_load(const char *path, npy_array *out, sc_error *err)
                          off, a.nbytes, have + more);
             goto done;
         }
-        if (n - off > a.nbytes || (read_full(fd, &extra, 1, &x) == 0 && x == 1)) {
+        if (n - off > a.nbytes || (sc_read_full(fd, &extra, 1, &x) == 0 && x == 1)) {
             rc = sc_fail(err, SC_EXIT_REJECTED,
                          "%s: offset %zu: expected end of file, got trailing bytes", c.name,
                          off + a.nbytes);
@@ -639,7 +604,7 @@ int npy_load(const char *path, npy_array *out, sc_error *err)
                 rc = sc_fail(err, SC_EXIT_LIMIT, "%s: out of memory", c.name);
                 goto done;
             }
-            if (read_full(fd, head + len, cap - len, &n) < 0) {
+            if (sc_read_full(fd, head + len, cap - len, &n) < 0) {
                 rc = sc_fail(err, SC_EXIT_REJECTED, "%s: offset %zu: read error: %s", c.name,
                              len + n, strerror(errno));
                 goto done;
@@ -808,7 +773,7 @@ npy_writer *npy_writer_open(const char *path, npy_dtype dtype, int ndim, const u
                             sc_error *err)
 {
     char name[256];
-    escape(name, sizeof name, (const unsigned char *)path, strlen(path), 200);
+    sc_escape(name, sizeof name, (const unsigned char *)path, strlen(path), 200);
     if (!dtype_ok(dtype)) {
         sc_fail(err, SC_EXIT_REJECTED, "%s: expected a supported dtype, got code %d", name,
                 (int)dtype);
@@ -856,18 +821,7 @@ npy_writer *npy_writer_open(const char *path, npy_dtype dtype, int ndim, const u
     memcpy(w->name, name, sizeof name);
     w->fd = -1;
     w->expected = zero ? 0 : nz * isz;
-    /* A unique temp file next to the target (same file system, so rename is atomic). Like
-     * mkstemp, but created with mode 0666 & ~umask so the published file has the usual
-     * permissions. */
-    static unsigned counter;
-    uint64_t seed = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL) ^ (uintptr_t)w;
-    for (int attempt = 0; attempt < 100 && w->fd < 0; attempt++) {
-        seed = seed * 6364136223846793005u + 1442695040888963407u + __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-        snprintf(w->tmp, plen + 40, "%s.tmp.%06x", path, (unsigned)(seed >> 40));
-        w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (w->fd < 0 && errno != EEXIST)
-            break;
-    }
+    w->fd = sc_open_temp(path, w->tmp, plen + 40);
     if (w->fd < 0) {
         sc_fail(err, SC_EXIT_REJECTED, "%s: cannot create a temporary file next to it: %s", name,
                 strerror(errno));

@@ -1,5 +1,6 @@
 /* Strict safetensors reader and canonical atomic writer (see safetensors.h for the rules). */
 #include "safetensors.h"
+#include "file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,27 +54,10 @@ int st_dtype_is_model(st_dtype t)
 /* Messages: one line; file names, tensor names and quoted input are escaped (\xNN for control
  * bytes, '\' and bytes >= 0x7f) and shortened, so no hostile byte can break the line. */
 
-static void escape(char *dst, size_t cap, const unsigned char *s, size_t n, size_t max_shown)
-{
-    size_t o = 0;
-    size_t shown = n < max_shown ? n : max_shown;
-    for (size_t i = 0; i < shown && o + 5 < cap; i++) {
-        unsigned char c = s[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\')
-            dst[o++] = (char)c;
-        else
-            o += (size_t)snprintf(dst + o, cap - o, "\\x%02x", c);
-    }
-    if (shown < n && o + 4 < cap) {
-        memcpy(dst + o, "...", 3);
-        o += 3;
-    }
-    dst[o < cap ? o : cap - 1] = '\0';
-}
 
 static void escape_str(char *dst, size_t cap, const char *s, size_t max_shown)
 {
-    escape(dst, cap, (const unsigned char *)s, strlen(s), max_shown);
+    sc_escape(dst, cap, (const unsigned char *)s, strlen(s), max_shown);
 }
 
 typedef struct {
@@ -121,7 +105,7 @@ static const char *describe(const json_t *v, char *buf, size_t cap)
     case JSON_OBJECT: return "an object";
     case JSON_ARRAY: snprintf(buf, cap, "an array of %zu", json_array_size(v)); return buf;
     case JSON_STRING:
-        escape(e, sizeof e, (const unsigned char *)json_string_value(v), json_string_length(v),
+        sc_escape(e, sizeof e, (const unsigned char *)json_string_value(v), json_string_length(v),
                32);
         snprintf(buf, cap, "the string \"%s\"", e);
         return buf;
@@ -407,7 +391,7 @@ int st_parse(const void *buf, size_t len, const char *fname, st_file *out, sc_er
     char g[40];
     if (hl == 0 || h[0] != '{') {
         if (hl)
-            escape(g, sizeof g, h, 1, 1);
+            sc_escape(g, sizeof g, h, 1, 1);
         return reject_at(&c, 8, "expected '{' opening the JSON header object, got %s%s%s",
                          hl ? "'" : "an empty header", hl ? g : "", hl ? "'" : "");
     }
@@ -415,7 +399,7 @@ int st_parse(const void *buf, size_t len, const char *fname, st_file *out, sc_er
     while (e > 0 && h[e - 1] == ' ')
         e--;
     if (h[e - 1] != '}') { /* e >= 1: h[0] is '{' */
-        escape(g, sizeof g, h + e - 1, 1, 1);
+        sc_escape(g, sizeof g, h + e - 1, 1, 1);
         return reject_at(&c, 8 + e - 1,
                          "expected '}' closing the JSON header object (only spaces 0x20 may "
                          "pad the header), got '%s'", g);
@@ -559,25 +543,6 @@ int st_get_f64(const st_tensor *t, uint64_t i, double *v)
 /* ------------------------------------------------------------------------------------------ */
 /* Loading: one read of the whole file into one buffer. */
 
-static int read_full(int fd, void *p, size_t n, size_t *got_n)
-{
-    size_t done = 0;
-    while (done < n) {
-        size_t chunk = n - done > (1u << 30) ? (1u << 30) : n - done;
-        ssize_t r = read(fd, (char *)p + done, chunk);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            *got_n = done;
-            return -1;
-        }
-        if (r == 0)
-            break;
-        done += (size_t)r;
-    }
-    *got_n = done;
-    return 0;
-}
 
 int st_load(const char *path, st_file *out, sc_error *err)
 {
@@ -611,7 +576,7 @@ int st_load(const char *path, st_file *out, sc_error *err)
             goto done;
         }
         size_t n;
-        if (read_full(fd, img + len, cap - len, &n) < 0) {
+        if (sc_read_full(fd, img + len, cap - len, &n) < 0) {
             rc = sc_fail(err, SC_EXIT_REJECTED, "%s: offset %zu: read error: %s", c.name,
                          len + n, strerror(errno));
             goto done;
@@ -814,18 +779,7 @@ int st_save(const char *path, const st_wtensor *tensors, size_t n, const st_meta
         free(img);
         return sc_fail(err, SC_EXIT_LIMIT, "%s: out of memory", c.name);
     }
-    /* A unique temp file next to the target (same file system: rename is atomic). */
-    static unsigned counter;
-    uint64_t seed = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL) ^ (uintptr_t)tmp;
-    int fd = -1;
-    for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
-        seed = seed * 6364136223846793005u + 1442695040888963407u +
-               __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-        snprintf(tmp, plen + 40, "%s.tmp.%06x", path, (unsigned)(seed >> 40));
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno != EEXIST)
-            break;
-    }
+    int fd = sc_open_temp(path, tmp, plen + 40);
     if (fd < 0) {
         rc = sc_fail(err, SC_EXIT_REJECTED, "%s: cannot create a temporary file next to it: %s",
                      c.name, strerror(errno));
