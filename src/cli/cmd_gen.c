@@ -156,10 +156,72 @@ static int write_slot(wjob *j)
     return j->rc = rc;
 }
 
-static void *write_thread(void *arg)
+/* One writer thread for the whole run (not one per chunk: creating and ending a thread per
+ * chunk costs stack mappings and cross-CPU TLB flushes that serialised the pipeline). */
+typedef struct writer_pipe {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    wjob *job; /* the chunk being written; NULL when idle */
+    int quit;
+    pthread_t tid;
+} writer_pipe;
+
+static void *writer_main(void *arg)
 {
-    write_slot(arg);
+    writer_pipe *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->job && !p->quit)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (!p->job)
+            break;
+        wjob *j = p->job;
+        pthread_mutex_unlock(&p->mu);
+        write_slot(j);
+        pthread_mutex_lock(&p->mu);
+        p->job = NULL;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
     return NULL;
+}
+
+static int pipe_start(writer_pipe *p)
+{
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->job = NULL;
+    p->quit = 0;
+    return pthread_create(&p->tid, NULL, writer_main, p);
+}
+
+static void pipe_submit(writer_pipe *p, wjob *j)
+{
+    pthread_mutex_lock(&p->mu);
+    p->job = j;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Wait until the submitted chunk is written. */
+static void pipe_wait(writer_pipe *p)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->job)
+        pthread_cond_wait(&p->cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void pipe_stop(writer_pipe *p)
+{
+    pipe_wait(p);
+    pthread_mutex_lock(&p->mu);
+    p->quit = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->tid, NULL);
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
 }
 
 /* SIGINT/SIGTERM/SIGHUP during a run: stop at the next chunk, remove the temporary files,
@@ -349,7 +411,8 @@ int cmd_gen(int argc, char **argv)
     slot slots[2];
     memset(slots, 0, sizeof slots);
     int nslots = pipelined ? 2 : 1, writing = 0;
-    pthread_t writer;
+    writer_pipe pipe;
+    int pipe_on = 0;
     wjob wj;
     int nfiles = random_len ? 3 : 2, handlers = 0;
     struct sigaction sa, old[3];
@@ -392,6 +455,8 @@ int cmd_gen(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     int progress = !quiet && (isatty(2) || rows * T >= 1000000000ull);
     int tty = isatty(2);
+    if (pipelined)
+        pipe_on = pipelined = !pipe_start(&pipe);
     double t0 = now(), last = t0;
     int cur = 0;
     for (uint64_t r = 0; r < rows;) {
@@ -407,7 +472,7 @@ int cmd_gen(int argc, char **argv)
         }
         fill_chunk(&base, gen_threads, r, sl->nrows, (size_t)T);
         if (writing) { /* the previous chunk's write */
-            pthread_join(writer, NULL);
+            pipe_wait(&pipe);
             writing = 0;
             if ((rc = wj.rc)) {
                 err = wj.err;
@@ -416,7 +481,8 @@ int cmd_gen(int argc, char **argv)
         }
         wj = (wjob){.sl = sl, .w = w, .u8 = u8, .T = (size_t)T};
         sc_error_clear(&wj.err);
-        if (pipelined && !pthread_create(&writer, NULL, write_thread, &wj)) {
+        if (pipelined) {
+            pipe_submit(&pipe, &wj);
             writing = 1;
             cur ^= 1;
         } else if ((rc = write_slot(&wj))) {
@@ -436,7 +502,7 @@ int cmd_gen(int argc, char **argv)
         }
     }
     if (writing) {
-        pthread_join(writer, NULL);
+        pipe_wait(&pipe);
         writing = 0;
         if ((rc = wj.rc)) {
             err = wj.err;
@@ -486,8 +552,8 @@ int cmd_gen(int argc, char **argv)
     }
     rc = 0;
 done:
-    if (writing)
-        pthread_join(writer, NULL);
+    if (pipe_on)
+        pipe_stop(&pipe);
     for (int f = 0; f < 3; f++)
         npy_writer_abort(w[f]);
     for (int f = 0; f < 3; f++)
