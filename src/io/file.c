@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,4 +61,39 @@ int sc_open_temp(const char *path, char *tmp, size_t cap)
             break;
     }
     return fd;
+}
+
+int sc_read_all(int fd, size_t cap, const char *name, unsigned char **buf, size_t *len,
+                sc_error *err)
+{
+    unsigned char *b = malloc(cap);
+    size_t have = 0;
+    *buf = NULL;
+    *len = 0;
+    for (;;) {
+        if (!b)
+            return sc_fail(err, SC_EXIT_LIMIT, "%s: out of memory for %zu bytes", name, cap);
+        size_t n;
+        if (sc_read_full(fd, b + have, cap - have, &n) < 0) {
+            int rc = sc_fail(err, SC_EXIT_REJECTED, "%s: offset %zu: read error: %s", name,
+                             have + n, strerror(errno));
+            free(b);
+            return rc;
+        }
+        have += n;
+        if (have < cap)
+            break;
+        if (cap > SIZE_MAX / 2) {
+            free(b);
+            return sc_fail(err, SC_EXIT_LIMIT, "%s: input too large", name);
+        }
+        unsigned char *nb = realloc(b, cap * 2);
+        if (!nb)
+            free(b);
+        b = nb;
+        cap *= 2;
+    }
+    *buf = b;
+    *len = have;
+    return 0;
 }

@@ -597,31 +597,9 @@ int npy_load(const char *path, npy_array *out, sc_error *err)
         *out = a;
         rc = 0;
     } else {
-        size_t cap = 1 << 16, len = 0;
-        head = malloc(cap);
-        for (;;) {
-            if (!head) {
-                rc = sc_fail(err, SC_EXIT_LIMIT, "%s: out of memory", c.name);
-                goto done;
-            }
-            if (sc_read_full(fd, head + len, cap - len, &n) < 0) {
-                rc = sc_fail(err, SC_EXIT_REJECTED, "%s: offset %zu: read error: %s", c.name,
-                             len + n, strerror(errno));
-                goto done;
-            }
-            len += n;
-            if (len < cap)
-                break;
-            if (cap > SIZE_MAX / 2) {
-                rc = sc_fail(err, SC_EXIT_LIMIT, "%s: input too large", c.name);
-                goto done;
-            }
-            unsigned char *nb = realloc(head, cap * 2);
-            if (!nb)
-                free(head);
-            head = nb;
-            cap *= 2;
-        }
+        size_t len;
+        if ((rc = sc_read_all(fd, (size_t)1 << 16, c.name, &head, &len, err)))
+            goto done;
         c.buf = head;
         c.avail = len;
         c.flen = len;

@@ -567,33 +567,11 @@ int st_load(const char *path, st_file *out, sc_error *err)
     size_t cap = S_ISREG(st.st_mode) && (uint64_t)st.st_size < SIZE_MAX - 1
                      ? (size_t)st.st_size + 1
                      : (size_t)1 << 16;
-    size_t len = 0;
-    unsigned char *img = malloc(cap);
-    int rc;
-    for (;;) {
-        if (!img) {
-            rc = sc_fail(err, SC_EXIT_LIMIT, "%s: out of memory for %zu bytes", c.name, cap);
-            goto done;
-        }
-        size_t n;
-        if (sc_read_full(fd, img + len, cap - len, &n) < 0) {
-            rc = sc_fail(err, SC_EXIT_REJECTED, "%s: offset %zu: read error: %s", c.name,
-                         len + n, strerror(errno));
-            goto done;
-        }
-        len += n;
-        if (len < cap)
-            break;
-        if (cap > SIZE_MAX / 2) {
-            rc = sc_fail(err, SC_EXIT_LIMIT, "%s: input too large", c.name);
-            goto done;
-        }
-        unsigned char *nb = realloc(img, cap * 2);
-        if (!nb)
-            free(img);
-        img = nb;
-        cap *= 2;
-    }
+    size_t len;
+    unsigned char *img;
+    int rc = sc_read_all(fd, cap, c.name, &img, &len, err);
+    if (rc)
+        goto done;
     rc = st_parse(img, len, path, out, err);
     if (!rc) {
         out->image = img;
