@@ -72,13 +72,22 @@ static int mul_ok(size_t a, size_t b, size_t *out)
     return 1;
 }
 
-/* Scratch elements: HS one buffer of T; Blelloch the levels 1.. (< T); plus one temporary
- * element per thread. */
+/* Scratch layout: one temporary element per thread, each in a slot of temp_slot(size) bytes
+ * so that no two threads' temporaries share a cache line (a shared line made the 2-thread
+ * Blelloch slower than 1 thread), then the elements: HS one buffer of T; Blelloch the
+ * levels 1.. (< T). */
+#define SC_CACHE_LINE 64
+
+static size_t temp_slot(size_t sz)
+{
+    return (sz / SC_CACHE_LINE + 2) * SC_CACHE_LINE;
+}
+
 static int scratch_elems(sc_scan_method m, size_t T, unsigned threads, size_t *elems)
 {
     if (threads < 1 || threads > SC_SCAN_MAX_THREADS || m > SC_SCAN_BLELLOCH)
         return SC_SCAN_EARG;
-    size_t e = threads;
+    size_t e = 0;
     if (m == SC_SCAN_HILLIS_STEELE)
         e += T;
     else if (m == SC_SCAN_BLELLOCH)
@@ -91,9 +100,12 @@ static int scratch_elems(sc_scan_method m, size_t T, unsigned threads, size_t *e
 int sc_scan_scratch_bytes(sc_scan_method m, size_t elem_size, size_t T, unsigned threads,
                           size_t *bytes)
 {
-    size_t e;
-    if (scratch_elems(m, T, threads, &e) || !mul_ok(e, elem_size, bytes))
+    size_t e, eb, tb;
+    if (elem_size > SIZE_MAX / 2 - SC_CACHE_LINE || scratch_elems(m, T, threads, &e) ||
+        !mul_ok(e, elem_size, &eb) || !mul_ok(threads, temp_slot(elem_size), &tb) ||
+        eb > SIZE_MAX - tb)
         return SC_SCAN_EARG;
+    *bytes = eb + tb;
     return SC_SCAN_OK;
 }
 
@@ -154,7 +166,7 @@ static void run_hs(job *j, unsigned tid)
 {
     const sc_scan_monoid *mo = j->mo;
     size_t sz = mo->size, T = j->T, lo, hi;
-    unsigned char *cur = j->x, *nxt = j->scratch + (size_t)j->threads * sz;
+    unsigned char *cur = j->x, *nxt = j->scratch + (size_t)j->threads * temp_slot(sz);
     share(T, tid, j->threads, &lo, &hi);
     for (size_t off = 1; off < T; off *= 2) {
         size_t a = lo, b = hi < off ? hi : off; /* copies: t < off */
@@ -179,13 +191,13 @@ static void run_blelloch(job *j, unsigned tid)
     const sc_scan_monoid *mo = j->mo;
     size_t sz = mo->size, lo, hi;
     unsigned p = j->threads;
-    unsigned char *tmp = j->scratch + (size_t)tid * sz;
+    unsigned char *tmp = j->scratch + (size_t)tid * temp_slot(sz);
     unsigned char *lev[64];
     size_t len[64];
     unsigned D = 0;
     lev[0] = j->x;
     len[0] = j->T;
-    unsigned char *next = j->scratch + (size_t)p * sz;
+    unsigned char *next = j->scratch + (size_t)p * temp_slot(sz);
     /* pairing rounds: lev[d+1][i] = lev[d][2i] * lev[d][2i+1] */
     while (len[D] >= 2) {
         size_t h = len[D] / 2;
@@ -224,12 +236,12 @@ static void run_blelloch_tf(job *j, unsigned tid)
     const sc_state *delta = c->delta;
     const int32_t *word = c->word;
     unsigned p = j->threads;
-    sc_state *tmp = (sc_state *)(j->scratch + (size_t)tid * sz), *P = (sc_state *)j->x;
+    sc_state *tmp = (sc_state *)(j->scratch + (size_t)tid * temp_slot(sz)), *P = (sc_state *)j->x;
     sc_state *lev[64];
     size_t len[64];
     unsigned D = 0;
     len[0] = T;
-    sc_state *next = (sc_state *)(j->scratch + (size_t)p * sz);
+    sc_state *next = (sc_state *)(j->scratch + (size_t)p * temp_slot(sz));
     while (len[D] >= 2) {
         size_t h = len[D] / 2;
         lev[D + 1] = next;
