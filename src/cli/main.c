@@ -18,6 +18,7 @@ static const verb verbs[] = {
     {"analyze", cmd_analyze, "algebra of T(A): size, Green's structure, maximal subgroups"},
     {"scan", cmd_scan, "prefix products by sequential / Hillis-Steele / Blelloch scan"},
     {"construct", cmd_construct, "the talk's constant-depth constructions, exact"},
+    {"compile", cmd_compile, "hand-compiled Transformers (parity, flip-flop) as safetensors"},
     {"demo", cmd_demo, "a short tour: the catalog and a dataset re-verified by simulation"},
 };
 
