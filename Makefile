@@ -6,7 +6,7 @@ SAN     ?=
 WERROR  ?=
 CFLAGS  ?= -g $(OPT)
 ALL_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR) -D_GNU_SOURCE -pthread $(SAN) $(CFLAGS)
-LDLIBS  = -ljansson -lgmp -lm -pthread
+LDLIBS  = -ljansson -lmpfr -lgmp -lm -pthread
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 PY      = /usr/bin/python3
 FUZZ_SECONDS ?= 60

@@ -19,6 +19,7 @@ static const verb verbs[] = {
     {"scan", cmd_scan, "prefix products by sequential / Hillis-Steele / Blelloch scan"},
     {"construct", cmd_construct, "the talk's constant-depth constructions, exact"},
     {"compile", cmd_compile, "hand-compiled Transformers (parity, flip-flop) as safetensors"},
+    {"forward", cmd_forward, "exact / enclosed logits, certified predictions, float bounds"},
     {"demo", cmd_demo, "a short tour: the catalog and a dataset re-verified by simulation"},
 };
 

@@ -1,5 +1,5 @@
 """`shortcut compile`: the compiled parity and flip-flop Transformers, run by the real client
-(PyTorch, tools/canonical.py) in float32 and float64 (run by tests/run_cli.sh with $SHORTCUT,
+(PyTorch, tools/canonical.py) in float32 and float64 and by the exact oracle (`forward`) (run by tests/run_cli.sh with $SHORTCUT,
 cwd = a fresh temp dir).
   parity L:  predictions = the parity automaton's labels at every position < L (every input of
              length min(L, 10), random ones up to L), about half wrong at L..2L-1;
@@ -61,6 +61,16 @@ def parity(L):
             ok(0.4 < acc < 0.6, f"parity L={L}: accuracy beyond L is {acc}, expected ~1/2")
             ok((pred[:, L:] == 0).all(), "beyond L the model answers 0")
         print(f"parity L={L} {dt}: exact below L, accuracy {acc:.3f} at L..2L-1")
+        # the oracle itself: exact (rational) forward pass of the compiled model
+        np.save("px.npy", long_in[:200].astype(np.int32))
+        p = run("forward", "--model", f"p{dt}.safetensors", "--input", "px.npy", "--out", "pf",
+                "--json")
+        ok('"mode": "exact"' in p.stdout and '"undecided": 0' in p.stdout, p.stdout)
+        pred, rad = np.load("pf.pred.npy"), np.load("pf.rad.npy")
+        ok(np.array_equal(pred[:, :L], truth_long[:200, :L]), "oracle: exact below L")
+        ok((pred[:, L:] == 0).all() and (pred[:, L:] != truth_long[:200, L:]).mean() > 0.4,
+           "oracle: wrong beyond L")
+        ok(rad.max() < 1e-15, "exact logits (radius = distance to the nearest double)")
 
 
 def flipflop(L):
@@ -75,7 +85,14 @@ def flipflop(L):
             ok(scored.sum() > 200, "FFL rows hold reads")
             ok(np.array_equal(pred[:, :-1][scored], y[:, 1:][scored]),
                f"flipflop L={L}: every read predicted ({dt} model, {run_dt})")
-    print(f"flipflop L={L}: {int(scored.sum())} reads of 100 FFL rows all predicted")
+    np.save("fx.npy", x[:20].astype(np.int32))
+    p = run("forward", "--model", "f.safetensors", "--input", "fx.npy", "--out", "ff", "--json")
+    ok('"mode": "exact"' in p.stdout and '"undecided": 0' in p.stdout, p.stdout)
+    pred = np.load("ff.pred.npy")
+    sc = y[:20, 1:] >= 0
+    ok(np.array_equal(pred[:, :-1][sc], y[:20, 1:][sc]), "oracle: every read predicted")
+    print(f"flipflop L={L}: {int(scored.sum())} reads of 100 FFL rows all predicted "
+          "(torch f32/f64 and the exact oracle)")
 
 
 def errors():

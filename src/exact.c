@@ -1,0 +1,1210 @@
+/* The exact-number layer: dyadics (mpz * 2^e), rationals (mpq) and MPFR interval enclosures.
+ * See exact.h for the semantics and for why these representations were chosen. */
+#include "exact.h"
+
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+const char *sc_x_strerror(int code)
+{
+    switch (code) {
+    case SC_X_OK: return "ok";
+    case SC_X_EINVAL: return "invalid argument";
+    case SC_X_ENONFINITE: return "NaN or infinite input";
+    case SC_X_EDOMAIN: return "argument outside the function's domain";
+    case SC_X_EOVERFLOW: return "result out of range";
+    case SC_X_ENOMEM: return "out of memory";
+    case SC_X_UNDECIDED: return "undecided at this precision";
+    default: return "unknown status";
+    }
+}
+
+static int prec_ok(mpfr_prec_t p) { return p >= SC_X_PREC_MIN && p <= SC_X_PREC_MAX; }
+
+/* ------------------------------------------------------------------ scratch context */
+
+int sc_xctx_init(sc_xctx *cx, mpfr_prec_t prec, size_t nmax)
+{
+    if (!cx || !prec_ok(prec))
+        return SC_X_EINVAL;
+    cx->zv = NULL;
+    if (nmax) {
+        if (nmax > SIZE_MAX / sizeof(mpz_t))
+            return SC_X_ENOMEM;
+        cx->zv = malloc(nmax * sizeof(mpz_t));
+        if (!cx->zv)
+            return SC_X_ENOMEM;
+        for (size_t k = 0; k < nmax; k++)
+            mpz_init(cx->zv[k]);
+    }
+    cx->nmax = nmax;
+    cx->prec = prec;
+    for (int k = 0; k < 6; k++)
+        mpz_init(cx->z[k]);
+    for (int k = 0; k < 8; k++)
+        mpfr_init2(cx->f[k], prec);
+    for (int k = 0; k < 4; k++)
+        sc_iv_init(&cx->v[k], prec);
+    return SC_X_OK;
+}
+
+void sc_xctx_clear(sc_xctx *cx)
+{
+    if (!cx)
+        return;
+    for (size_t k = 0; k < cx->nmax; k++)
+        mpz_clear(cx->zv[k]);
+    free(cx->zv);
+    cx->zv = NULL;
+    cx->nmax = 0;
+    for (int k = 0; k < 6; k++)
+        mpz_clear(cx->z[k]);
+    for (int k = 0; k < 8; k++)
+        mpfr_clear(cx->f[k]);
+    for (int k = 0; k < 4; k++)
+        sc_iv_clear(&cx->v[k]);
+}
+
+int sc_xctx_set_prec(sc_xctx *cx, mpfr_prec_t prec)
+{
+    if (!cx || !prec_ok(prec))
+        return SC_X_EINVAL;
+    cx->prec = prec;
+    for (int k = 0; k < 8; k++)
+        mpfr_set_prec(cx->f[k], prec);
+    sc_iv_array_set_prec(cx->v, 4, prec);
+    return SC_X_OK;
+}
+
+/* ------------------------------------------------------------------ dyadic rationals */
+
+static int e_ok(long e) { return e >= -SC_DY_EMAX && e <= SC_DY_EMAX; }
+
+/* Strip trailing zero bits of m into e; zero gets e = 0. */
+static int dy_norm(sc_dy *x)
+{
+    if (mpz_sgn(x->m) == 0) {
+        x->e = 0;
+        return SC_X_OK;
+    }
+    mp_bitcnt_t t = mpz_scan1(x->m, 0);
+    if (t) {
+        mpz_tdiv_q_2exp(x->m, x->m, t);
+        if (x->e > LONG_MAX - (long)t) /* only from sc_dy_set_z_2exp with e near LONG_MAX */
+            return SC_X_EOVERFLOW;
+        x->e += (long)t;
+    }
+    return e_ok(x->e) ? SC_X_OK : SC_X_EOVERFLOW;
+}
+
+void sc_dy_init(sc_dy *x)
+{
+    mpz_init(x->m);
+    x->e = 0;
+}
+
+void sc_dy_clear(sc_dy *x) { mpz_clear(x->m); }
+
+/* v = m * 2^e with |m| < 2^53 (exact decomposition of a finite nonzero double). */
+static void d_decompose(double v, int64_t *m, long *e)
+{
+    int E;
+    double f = frexp(v, &E); /* v = f 2^E, 0.5 <= |f| < 1, subnormals included */
+    *m = (int64_t)ldexp(f, 53);
+    *e = (long)E - 53;
+}
+
+int sc_dy_set_d(sc_dy *x, double v)
+{
+    if (!isfinite(v))
+        return SC_X_ENONFINITE;
+    if (v == 0) {
+        mpz_set_ui(x->m, 0);
+        x->e = 0;
+        return SC_X_OK;
+    }
+    int64_t m;
+    long e;
+    d_decompose(v, &m, &e);
+    mpz_set_si(x->m, (long)m);
+    x->e = e;
+    return dy_norm(x);
+}
+
+int sc_dy_set_flt(sc_dy *x, float v) { return sc_dy_set_d(x, (double)v); }
+
+void sc_dy_set_si(sc_dy *x, long v)
+{
+    mpz_set_si(x->m, v);
+    x->e = 0;
+    (void)dy_norm(x); /* exponent <= 63 */
+}
+
+void sc_dy_set(sc_dy *r, const sc_dy *a)
+{
+    if (r == a)
+        return;
+    mpz_set(r->m, a->m);
+    r->e = a->e;
+}
+
+int sc_dy_set_z_2exp(sc_dy *x, const mpz_t m, long e)
+{
+    mpz_set(x->m, m);
+    x->e = e;
+    return dy_norm(x); /* range checked after stripping trailing zeros */
+}
+
+/* Round sign * (mag + sticky/2) * 2^e (mag >= 0 an integer; sticky: a nonzero fraction below
+ * the last bit of mag, strictly between 0 and 1 unit of 2^e -- callers give mag >= 2 bits
+ * beyond the target precision or sticky = 0) to the binary format with p-bit significands,
+ * normal leading exponents [emin, emax] and gradual underflow. *out = the rounded value
+ * (exact in double), or +-inf/+-max on overflow. */
+static int round_fmt(double *out, int sign, const mpz_t mag, long e, int sticky, int p,
+                     long emin, long emax, double maxval, mpfr_rnd_t rnd, mpz_t tmp)
+{
+    if (mpz_sgn(mag) == 0 && !sticky) {
+        *out = sign < 0 ? -0.0 : 0.0;
+        return SC_X_OK;
+    }
+    long b = (long)mpz_sizeinbase(mag, 2);
+    if (mpz_sgn(mag) == 0)
+        b = 0;
+    long E = e + b - 1; /* leading-bit exponent */
+    long qexp = E - p + 1;
+    if (qexp < emin - p + 1)
+        qexp = emin - p + 1;
+    long s = qexp - e; /* bits to drop */
+    int round = 0;
+    if (s <= 0) {
+        mpz_mul_2exp(tmp, mag, (mp_bitcnt_t)(-s));
+        /* the sticky fraction lies below the quantum: round bit 0, sticky as given */
+    } else {
+        mpz_tdiv_q_2exp(tmp, mag, (mp_bitcnt_t)s);
+        round = mpz_tstbit(mag, (mp_bitcnt_t)(s - 1));
+        if (!sticky && s >= 2 && mpz_sgn(mag) && mpz_scan1(mag, 0) < (mp_bitcnt_t)(s - 1))
+            sticky = 1;
+    }
+    int inc = 0, inexact = round || sticky;
+    switch (rnd) {
+    case MPFR_RNDN: inc = round && (sticky || mpz_odd_p(tmp)); break;
+    case MPFR_RNDU: inc = inexact && sign > 0; break;
+    case MPFR_RNDD: inc = inexact && sign < 0; break;
+    case MPFR_RNDA: inc = inexact; break;
+    default: inc = 0; break; /* RNDZ */
+    }
+    if (inc)
+        mpz_add_ui(tmp, tmp, 1);
+    long qb = mpz_sgn(tmp) ? (long)mpz_sizeinbase(tmp, 2) : 0;
+    if (qb && qb + qexp - 1 > emax) {
+        int toward_zero = rnd == MPFR_RNDZ || (rnd == MPFR_RNDD && sign > 0) ||
+                          (rnd == MPFR_RNDU && sign < 0);
+        double v = toward_zero ? maxval : INFINITY;
+        *out = sign < 0 ? -v : v;
+        return toward_zero ? SC_X_OK : SC_X_EOVERFLOW;
+    }
+    double q = (double)mpz_get_ui(tmp); /* <= 2^p <= 2^53: exact */
+    double v = ldexp(q, (int)qexp);     /* exact: representable by construction */
+    *out = sign < 0 ? -v : v;
+    return SC_X_OK;
+}
+
+static int dy_get(double *out, const sc_dy *x, mpfr_rnd_t rnd, int p, long emin, long emax,
+                  double maxval)
+{
+    mpz_t mag, tmp;
+    /* mag aliases |m| without copying: a read-only view with positive size */
+    mpz_roinit_n(mag, mpz_limbs_read(x->m), (mp_size_t)mpz_size(x->m));
+    mpz_init(tmp); /* no allocation until needed; result has at most 54 bits */
+    int rc = round_fmt(out, mpz_sgn(x->m), mag, x->e, 0, p, emin, emax, maxval, rnd, tmp);
+    mpz_clear(tmp);
+    return rc;
+}
+
+int sc_dy_get_d(double *out, const sc_dy *x, mpfr_rnd_t rnd)
+{
+    return dy_get(out, x, rnd, DBL_MANT_DIG, DBL_MIN_EXP - 1, DBL_MAX_EXP - 1, DBL_MAX);
+}
+
+int sc_dy_get_flt(float *out, const sc_dy *x, mpfr_rnd_t rnd)
+{
+    double v;
+    int rc = dy_get(&v, x, rnd, FLT_MANT_DIG, FLT_MIN_EXP - 1, FLT_MAX_EXP - 1, FLT_MAX);
+    *out = (float)v; /* exact: v is a binary32 value or an infinity */
+    return rc;
+}
+
+void sc_dy_get_q(mpq_t q, const sc_dy *x)
+{
+    mpq_set_z(q, x->m);
+    if (x->e >= 0)
+        mpq_mul_2exp(q, q, (mp_bitcnt_t)x->e);
+    else
+        mpq_div_2exp(q, q, (mp_bitcnt_t)(-x->e));
+}
+
+int sc_dy_set_q(sc_dy *x, const mpq_t q)
+{
+    mpz_srcptr den = mpq_denref(q);
+    mp_bitcnt_t t = mpz_scan1(den, 0);
+    if (mpz_sizeinbase(den, 2) != t + 1) /* den > 0: a power of two iff one bit set */
+        return SC_X_EDOMAIN;
+    if (t > (mp_bitcnt_t)SC_DY_EMAX)
+        return SC_X_EOVERFLOW;
+    mpz_set(x->m, mpq_numref(q));
+    x->e = -(long)t;
+    return dy_norm(x);
+}
+
+/* r = a + b (sign of b flipped when neg). */
+static int dy_addsub(sc_dy *r, const sc_dy *a, const sc_dy *b, int neg, sc_xctx *cx)
+{
+    if (mpz_sgn(b->m) == 0) {
+        sc_dy_set(r, a);
+        return SC_X_OK;
+    }
+    if (mpz_sgn(a->m) == 0) {
+        if (neg)
+            sc_dy_neg(r, b);
+        else
+            sc_dy_set(r, b);
+        return SC_X_OK;
+    }
+    /* align to the smaller exponent: the other operand is shifted into scratch */
+    long e;
+    if (a->e <= b->e) {
+        e = a->e;
+        mpz_mul_2exp(cx->z[0], b->m, (mp_bitcnt_t)(b->e - a->e));
+        if (neg)
+            mpz_sub(r->m, a->m, cx->z[0]);
+        else
+            mpz_add(r->m, a->m, cx->z[0]);
+    } else {
+        e = b->e;
+        mpz_mul_2exp(cx->z[0], a->m, (mp_bitcnt_t)(a->e - b->e));
+        if (neg)
+            mpz_sub(r->m, cx->z[0], b->m);
+        else
+            mpz_add(r->m, cx->z[0], b->m);
+    }
+    r->e = e;
+    return dy_norm(r);
+}
+
+int sc_dy_add(sc_dy *r, const sc_dy *a, const sc_dy *b, sc_xctx *cx)
+{
+    return dy_addsub(r, a, b, 0, cx);
+}
+
+int sc_dy_sub(sc_dy *r, const sc_dy *a, const sc_dy *b, sc_xctx *cx)
+{
+    return dy_addsub(r, a, b, 1, cx);
+}
+
+int sc_dy_mul(sc_dy *r, const sc_dy *a, const sc_dy *b)
+{
+    long e = a->e + b->e; /* |e| <= 2 EMAX: no long overflow */
+    if (mpz_sgn(a->m) && mpz_sgn(b->m) && !e_ok(e))
+        return SC_X_EOVERFLOW;
+    mpz_mul(r->m, a->m, b->m);
+    r->e = mpz_sgn(r->m) ? e : 0;
+    return SC_X_OK; /* odd * odd is odd: already normal */
+}
+
+void sc_dy_neg(sc_dy *r, const sc_dy *a)
+{
+    mpz_neg(r->m, a->m);
+    r->e = a->e;
+}
+
+int sc_dy_sgn(const sc_dy *a) { return mpz_sgn(a->m); }
+
+int sc_dy_cmp(const sc_dy *a, const sc_dy *b, sc_xctx *cx)
+{
+    int sa = mpz_sgn(a->m), sb = mpz_sgn(b->m);
+    if (sa != sb)
+        return sa < sb ? -1 : 1;
+    if (sa == 0)
+        return 0;
+    /* same sign: compare magnitudes by leading exponent, then aligned mantissas */
+    long la = a->e + (long)mpz_sizeinbase(a->m, 2), lb = b->e + (long)mpz_sizeinbase(b->m, 2);
+    int mag;
+    if (la != lb)
+        mag = la < lb ? -1 : 1;
+    else if (a->e >= b->e) {
+        mpz_mul_2exp(cx->z[0], a->m, (mp_bitcnt_t)(a->e - b->e));
+        mag = mpz_cmpabs(cx->z[0], b->m);
+    } else {
+        mpz_mul_2exp(cx->z[0], b->m, (mp_bitcnt_t)(b->e - a->e));
+        mag = mpz_cmpabs(a->m, cx->z[0]);
+    }
+    mag = mag < 0 ? -1 : mag > 0;
+    return sa > 0 ? mag : -mag;
+}
+
+/* acc * 2^(*acc_e) += t * 2^te, exactly (have: whether acc holds a value yet). */
+static void acc_add(mpz_t acc, long *acc_e, int *have, mpz_t t, long te, mpz_t tmp)
+{
+    if (!*have) {
+        mpz_swap(acc, t);
+        *acc_e = te;
+        *have = 1;
+    } else if (te >= *acc_e) {
+        mpz_mul_2exp(tmp, t, (mp_bitcnt_t)(te - *acc_e));
+        mpz_add(acc, acc, tmp);
+    } else {
+        mpz_mul_2exp(acc, acc, (mp_bitcnt_t)(*acc_e - te));
+        mpz_add(acc, acc, t);
+        *acc_e = te;
+    }
+}
+
+int sc_dy_dot(sc_dy *r, const sc_dy *a, size_t sa, const sc_dy *b, size_t sb, size_t n,
+              sc_xctx *cx)
+{
+    long acc_e = 0;
+    int have = 0;
+    mpz_set_ui(cx->z[1], 0);
+    for (size_t k = 0; k < n; k++) {
+        const sc_dy *x = &a[k * sa], *y = &b[k * sb];
+        if (!mpz_sgn(x->m) || !mpz_sgn(y->m))
+            continue;
+        mpz_mul(cx->z[2], x->m, y->m);
+        acc_add(cx->z[1], &acc_e, &have, cx->z[2], x->e + y->e, cx->z[3]);
+    }
+    mpz_swap(r->m, cx->z[1]);
+    r->e = have ? acc_e : 0;
+    return dy_norm(r);
+}
+
+/* ------------------------------------------------------------------ exact rationals */
+
+mpq_t *sc_q_array_new(size_t n)
+{
+    if (n > SIZE_MAX / sizeof(mpq_t))
+        return NULL;
+    mpq_t *a = malloc((n ? n : 1) * sizeof(mpq_t));
+    if (!a)
+        return NULL;
+    for (size_t k = 0; k < n; k++)
+        mpq_init(a[k]);
+    return a;
+}
+
+void sc_q_array_free(mpq_t *a, size_t n)
+{
+    if (!a)
+        return;
+    for (size_t k = 0; k < n; k++)
+        mpq_clear(a[k]);
+    free(a);
+}
+
+int sc_q_set_d(mpq_t q, double v)
+{
+    if (!isfinite(v))
+        return SC_X_ENONFINITE;
+    mpq_set_d(q, v); /* exact for finite doubles */
+    return SC_X_OK;
+}
+
+int sc_q_get_d(double *out, const mpq_t q, mpfr_rnd_t rnd, sc_xctx *cx)
+{
+    int sign = mpq_sgn(q);
+    if (!sign) {
+        *out = 0.0;
+        return SC_X_OK;
+    }
+    mpz_srcptr num = mpq_numref(q), den = mpq_denref(q);
+    /* |q| 2^k / den >= 2^(p+1) with k = p + 2 - (bits(num) - bits(den)): the quotient has at
+     * least p + 2 bits, so the remainder is a sticky bit below the round bit. */
+    long k = DBL_MANT_DIG + 2 - ((long)mpz_sizeinbase(num, 2) - (long)mpz_sizeinbase(den, 2));
+    mpz_abs(cx->z[0], num);
+    if (k >= 0) {
+        mpz_mul_2exp(cx->z[0], cx->z[0], (mp_bitcnt_t)k);
+        mpz_tdiv_qr(cx->z[1], cx->z[2], cx->z[0], den);
+    } else {
+        mpz_mul_2exp(cx->z[3], den, (mp_bitcnt_t)(-k));
+        mpz_tdiv_qr(cx->z[1], cx->z[2], cx->z[0], cx->z[3]);
+    }
+    return round_fmt(out, sign, cx->z[1], -k, mpz_sgn(cx->z[2]) != 0, DBL_MANT_DIG,
+                     DBL_MIN_EXP - 1, DBL_MAX_EXP - 1, DBL_MAX, rnd, cx->z[4]);
+}
+
+static int all_finite(const double *v, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!isfinite(v[k]))
+            return 0;
+    return 1;
+}
+
+/* acc += w * z * 2^ez exactly, w a finite double. */
+static void acc_add_d(mpz_t acc, long *acc_e, int *have, double w, mpz_srcptr z, sc_xctx *cx)
+{
+    if (w == 0 || !mpz_sgn(z))
+        return;
+    int64_t m;
+    long e;
+    d_decompose(w, &m, &e);
+    mpz_mul_si(cx->z[2], z, (long)m);
+    acc_add(acc, acc_e, have, cx->z[2], e, cx->z[3]);
+}
+
+int sc_q_linear(mpq_t *out, const mpq_t *x, size_t rows, size_t in, const double *W,
+                const double *b, size_t outd, sc_xctx *cx)
+{
+    if (!cx || in > cx->nmax || (rows && outd && (!out || !x || (in && !W))))
+        return SC_X_EINVAL;
+    if (outd && in > SIZE_MAX / outd)
+        return SC_X_EINVAL;
+    if (!all_finite(W, in * outd) || (b && !all_finite(b, outd)))
+        return SC_X_ENONFINITE;
+    mpz_ptr D = cx->z[0], acc = cx->z[1], t = cx->z[4];
+    for (size_t r = 0; r < rows; r++) {
+        const mpq_t *xr = &x[r * in];
+        /* the row over one common denominator D: x_k = zv[k] / D */
+        mpz_set_ui(D, 1);
+        for (size_t k = 0; k < in; k++)
+            mpz_lcm(D, D, mpq_denref(xr[k]));
+        for (size_t k = 0; k < in; k++) {
+            mpz_divexact(t, D, mpq_denref(xr[k]));
+            mpz_mul(cx->zv[k], mpq_numref(xr[k]), t);
+        }
+        for (size_t o = 0; o < outd; o++) {
+            long acc_e = 0;
+            int have = 0;
+            mpz_set_ui(acc, 0);
+            const double *w = &W[o * in];
+            for (size_t k = 0; k < in; k++)
+                acc_add_d(acc, &acc_e, &have, w[k], cx->zv[k], cx);
+            if (b)
+                acc_add_d(acc, &acc_e, &have, b[o], D, cx);
+            mpq_ptr y = out[r * outd + o];
+            mpz_set(mpq_numref(y), acc);
+            mpz_set(mpq_denref(y), D);
+            if (have && acc_e >= 0)
+                mpz_mul_2exp(mpq_numref(y), mpq_numref(y), (mp_bitcnt_t)acc_e);
+            else if (have)
+                mpz_mul_2exp(mpq_denref(y), mpq_denref(y), (mp_bitcnt_t)(-acc_e));
+            mpq_canonicalize(y);
+        }
+    }
+    return SC_X_OK;
+}
+
+void sc_q_relu(mpq_t *out, const mpq_t *x, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (mpq_sgn(x[k]) < 0)
+            mpq_set_ui(out[k], 0, 1);
+        else if (out[k] != x[k])
+            mpq_set(out[k], x[k]);
+    }
+}
+
+void sc_q_add(mpq_t *out, const mpq_t *a, const mpq_t *b, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        mpq_add(out[k], a[k], b[k]);
+}
+
+int sc_q_argmax(size_t *idx, size_t *nmax, const mpq_t *x, size_t n)
+{
+    if (!idx || !x || n == 0)
+        return SC_X_EINVAL;
+    size_t best = 0, cnt = 1;
+    for (size_t k = 1; k < n; k++) {
+        int c = mpq_cmp(x[k], x[best]);
+        if (c > 0) {
+            best = k;
+            cnt = 1;
+        } else if (c == 0)
+            cnt++;
+    }
+    *idx = best;
+    if (nmax)
+        *nmax = cnt;
+    return SC_X_OK;
+}
+
+/* ------------------------------------------------------------------ enclosures: basics */
+
+void sc_iv_init(sc_iv *x, mpfr_prec_t prec)
+{
+    mpfr_init2(x->lo, prec);
+    mpfr_init2(x->hi, prec);
+    mpfr_set_zero(x->lo, 1);
+    mpfr_set_zero(x->hi, 1);
+}
+
+void sc_iv_clear(sc_iv *x)
+{
+    mpfr_clear(x->lo);
+    mpfr_clear(x->hi);
+}
+
+sc_iv *sc_iv_array_new(size_t n, mpfr_prec_t prec)
+{
+    if (n > SIZE_MAX / sizeof(sc_iv))
+        return NULL;
+    sc_iv *a = malloc((n ? n : 1) * sizeof(sc_iv));
+    if (!a)
+        return NULL;
+    for (size_t k = 0; k < n; k++)
+        sc_iv_init(&a[k], prec);
+    return a;
+}
+
+void sc_iv_array_free(sc_iv *a, size_t n)
+{
+    if (!a)
+        return;
+    for (size_t k = 0; k < n; k++)
+        sc_iv_clear(&a[k]);
+    free(a);
+}
+
+void sc_iv_array_set_prec(sc_iv *a, size_t n, mpfr_prec_t prec)
+{
+    for (size_t k = 0; k < n; k++) {
+        mpfr_set_prec(a[k].lo, prec);
+        mpfr_set_prec(a[k].hi, prec);
+        mpfr_set_zero(a[k].lo, 1);
+        mpfr_set_zero(a[k].hi, 1);
+    }
+}
+
+/* SC_X_EOVERFLOW unless both bounds are finite (directed rounding can only overflow to an
+ * infinity or the largest number; the former is caught here). */
+static int fin(const sc_iv *r)
+{
+    return mpfr_number_p(r->lo) && mpfr_number_p(r->hi) ? SC_X_OK : SC_X_EOVERFLOW;
+}
+
+int sc_iv_set_d(sc_iv *x, double v)
+{
+    if (!isfinite(v))
+        return SC_X_ENONFINITE;
+    mpfr_set_d(x->lo, v, MPFR_RNDD);
+    mpfr_set_d(x->hi, v, MPFR_RNDU);
+    return SC_X_OK;
+}
+
+int sc_iv_set_d2(sc_iv *x, double lo, double hi)
+{
+    if (!isfinite(lo) || !isfinite(hi))
+        return SC_X_ENONFINITE;
+    if (lo > hi)
+        return SC_X_EINVAL;
+    mpfr_set_d(x->lo, lo, MPFR_RNDD);
+    mpfr_set_d(x->hi, hi, MPFR_RNDU);
+    return SC_X_OK;
+}
+
+int sc_iv_set_dy(sc_iv *x, const sc_dy *v)
+{
+    mpfr_set_z_2exp(x->lo, v->m, v->e, MPFR_RNDD);
+    mpfr_set_z_2exp(x->hi, v->m, v->e, MPFR_RNDU);
+    return fin(x);
+}
+
+int sc_iv_set_q(sc_iv *x, const mpq_t v)
+{
+    mpfr_set_q(x->lo, v, MPFR_RNDD);
+    mpfr_set_q(x->hi, v, MPFR_RNDU);
+    return fin(x);
+}
+
+void sc_iv_set_si(sc_iv *x, long v)
+{
+    mpfr_set_si(x->lo, v, MPFR_RNDD);
+    mpfr_set_si(x->hi, v, MPFR_RNDU);
+}
+
+int sc_iv_set_str(sc_iv *x, const char *s)
+{
+    if (!s || !*s)
+        return SC_X_EINVAL;
+    char *end = NULL;
+    mpfr_strtofr(x->lo, s, &end, 10, MPFR_RNDD);
+    if (!end || end == s || *end)
+        return SC_X_EINVAL;
+    mpfr_strtofr(x->hi, s, &end, 10, MPFR_RNDU);
+    if (mpfr_nan_p(x->lo) || mpfr_inf_p(x->lo) || mpfr_nan_p(x->hi) || mpfr_inf_p(x->hi)) {
+        /* "inf"/"nan" literals; an out-of-range decimal also ends here */
+        mpfr_set_zero(x->lo, 1);
+        mpfr_set_zero(x->hi, 1);
+        return SC_X_ENONFINITE;
+    }
+    return SC_X_OK;
+}
+
+void sc_iv_set(sc_iv *r, const sc_iv *a)
+{
+    if (r == a)
+        return;
+    mpfr_set(r->lo, a->lo, MPFR_RNDD);
+    mpfr_set(r->hi, a->hi, MPFR_RNDU);
+}
+
+int sc_iv_ok(const sc_iv *x)
+{
+    return mpfr_number_p(x->lo) && mpfr_number_p(x->hi) && mpfr_lessequal_p(x->lo, x->hi);
+}
+
+int sc_iv_is_point(const sc_iv *x) { return sc_iv_ok(x) && mpfr_equal_p(x->lo, x->hi); }
+
+int sc_iv_contains_q(const sc_iv *x, const mpq_t v)
+{
+    return sc_iv_ok(x) && mpfr_cmp_q(x->lo, v) <= 0 && mpfr_cmp_q(x->hi, v) >= 0;
+}
+
+int sc_iv_contains_d(const sc_iv *x, double v)
+{
+    return isfinite(v) && sc_iv_ok(x) && mpfr_cmp_d(x->lo, v) <= 0 && mpfr_cmp_d(x->hi, v) >= 0;
+}
+
+int sc_iv_contains(const sc_iv *a, const sc_iv *b)
+{
+    return sc_iv_ok(a) && sc_iv_ok(b) && mpfr_lessequal_p(a->lo, b->lo) &&
+           mpfr_lessequal_p(b->hi, a->hi);
+}
+
+double sc_iv_width(const sc_iv *x)
+{
+    if (!sc_iv_ok(x))
+        return INFINITY;
+    MPFR_DECL_INIT(w, 64);
+    mpfr_sub(w, x->hi, x->lo, MPFR_RNDU);
+    return mpfr_get_d(w, MPFR_RNDU);
+}
+
+double sc_iv_relwidth(const sc_iv *x, sc_xctx *cx)
+{
+    if (!sc_iv_ok(x))
+        return INFINITY;
+    if (mpfr_zero_p(x->lo) && mpfr_zero_p(x->hi))
+        return 0.0;
+    mpfr_ptr w = cx->f[0], m = cx->f[1];
+    mpfr_sub(w, x->hi, x->lo, MPFR_RNDU);
+    if (mpfr_cmpabs(x->lo, x->hi) > 0)
+        mpfr_abs(m, x->lo, MPFR_RNDD);
+    else
+        mpfr_abs(m, x->hi, MPFR_RNDD);
+    mpfr_div(w, w, m, MPFR_RNDU);
+    return mpfr_get_d(w, MPFR_RNDU);
+}
+
+double sc_iv_mid_d(const sc_iv *x, sc_xctx *cx)
+{
+    mpfr_add(cx->f[0], x->lo, x->hi, MPFR_RNDN);
+    mpfr_div_2ui(cx->f[0], cx->f[0], 1, MPFR_RNDN);
+    return mpfr_get_d(cx->f[0], MPFR_RNDN);
+}
+
+int sc_iv_cmp(const sc_iv *a, const sc_iv *b)
+{
+    if (mpfr_less_p(a->hi, b->lo))
+        return SC_IV_LT;
+    if (mpfr_greater_p(a->lo, b->hi))
+        return SC_IV_GT;
+    if (mpfr_equal_p(a->lo, a->hi) && mpfr_equal_p(b->lo, b->hi) && mpfr_equal_p(a->lo, b->lo))
+        return SC_IV_EQ;
+    return SC_IV_OVERLAP;
+}
+
+/* ------------------------------------------------------------------ enclosures: arithmetic */
+
+int sc_iv_add(sc_iv *r, const sc_iv *a, const sc_iv *b)
+{
+    mpfr_add(r->lo, a->lo, b->lo, MPFR_RNDD);
+    mpfr_add(r->hi, a->hi, b->hi, MPFR_RNDU);
+    return fin(r);
+}
+
+void sc_iv_neg(sc_iv *r, const sc_iv *a)
+{
+    if (r == a) {
+        mpfr_swap(r->lo, r->hi);
+        mpfr_neg(r->lo, r->lo, MPFR_RNDD);
+        mpfr_neg(r->hi, r->hi, MPFR_RNDU);
+    } else {
+        mpfr_neg(r->lo, a->hi, MPFR_RNDD);
+        mpfr_neg(r->hi, a->lo, MPFR_RNDU);
+    }
+}
+
+int sc_iv_sub(sc_iv *r, const sc_iv *a, const sc_iv *b)
+{
+    if (r == b) {
+        sc_iv_neg(r, b);
+        return sc_iv_add(r, a, r);
+    }
+    mpfr_sub(r->lo, a->lo, b->hi, MPFR_RNDD);
+    mpfr_sub(r->hi, a->hi, b->lo, MPFR_RNDU);
+    return fin(r);
+}
+
+/* Sign class of an interval: 0 = nonnegative, 1 = nonpositive (and not [0,0]), 2 = mixed. */
+static inline int cls(const sc_iv *x)
+{
+    if (mpfr_sgn(x->lo) >= 0)
+        return 0;
+    if (mpfr_sgn(x->hi) <= 0)
+        return 1;
+    return 2;
+}
+
+/* lo, hi = the bounds of a*b; lo, hi must not be fields of a or b; t is scratch for the
+ * mixed-mixed case. */
+static void mul_bounds(mpfr_ptr lo, mpfr_ptr hi, const sc_iv *a, const sc_iv *b, mpfr_ptr t)
+{
+    mpfr_srcptr al = a->lo, ah = a->hi, bl = b->lo, bh = b->hi;
+    switch (cls(a) * 3 + cls(b)) {
+    case 0: /* P P */
+        mpfr_mul(lo, al, bl, MPFR_RNDD);
+        mpfr_mul(hi, ah, bh, MPFR_RNDU);
+        break;
+    case 1: /* P N */
+        mpfr_mul(lo, ah, bl, MPFR_RNDD);
+        mpfr_mul(hi, al, bh, MPFR_RNDU);
+        break;
+    case 2: /* P M */
+        mpfr_mul(lo, ah, bl, MPFR_RNDD);
+        mpfr_mul(hi, ah, bh, MPFR_RNDU);
+        break;
+    case 3: /* N P */
+        mpfr_mul(lo, al, bh, MPFR_RNDD);
+        mpfr_mul(hi, ah, bl, MPFR_RNDU);
+        break;
+    case 4: /* N N */
+        mpfr_mul(lo, ah, bh, MPFR_RNDD);
+        mpfr_mul(hi, al, bl, MPFR_RNDU);
+        break;
+    case 5: /* N M */
+        mpfr_mul(lo, al, bh, MPFR_RNDD);
+        mpfr_mul(hi, al, bl, MPFR_RNDU);
+        break;
+    case 6: /* M P */
+        mpfr_mul(lo, al, bh, MPFR_RNDD);
+        mpfr_mul(hi, ah, bh, MPFR_RNDU);
+        break;
+    case 7: /* M N */
+        mpfr_mul(lo, ah, bl, MPFR_RNDD);
+        mpfr_mul(hi, al, bl, MPFR_RNDU);
+        break;
+    default: /* M M */
+        mpfr_mul(lo, al, bh, MPFR_RNDD);
+        mpfr_mul(t, ah, bl, MPFR_RNDD);
+        if (mpfr_less_p(t, lo))
+            mpfr_swap(lo, t); /* same precision: both are scratch or both r's */
+        mpfr_mul(hi, al, bl, MPFR_RNDU);
+        mpfr_mul(t, ah, bh, MPFR_RNDU);
+        if (mpfr_greater_p(t, hi))
+            mpfr_swap(hi, t);
+        break;
+    }
+}
+
+int sc_iv_mul(sc_iv *r, const sc_iv *a, const sc_iv *b, sc_xctx *cx)
+{
+    if (r != a && r != b && mpfr_get_prec(r->lo) == cx->prec && mpfr_get_prec(r->hi) == cx->prec) {
+        mul_bounds(r->lo, r->hi, a, b, cx->f[2]);
+    } else {
+        mul_bounds(cx->f[0], cx->f[1], a, b, cx->f[2]);
+        mpfr_set(r->lo, cx->f[0], MPFR_RNDD);
+        mpfr_set(r->hi, cx->f[1], MPFR_RNDU);
+    }
+    return fin(r);
+}
+
+int sc_iv_sqr(sc_iv *r, const sc_iv *a, sc_xctx *cx)
+{
+    mpfr_ptr lo = cx->f[0], hi = cx->f[1];
+    switch (cls(a)) {
+    case 0:
+        mpfr_sqr(lo, a->lo, MPFR_RNDD);
+        mpfr_sqr(hi, a->hi, MPFR_RNDU);
+        break;
+    case 1:
+        mpfr_sqr(lo, a->hi, MPFR_RNDD);
+        mpfr_sqr(hi, a->lo, MPFR_RNDU);
+        break;
+    default:
+        mpfr_set_zero(lo, 1);
+        if (mpfr_cmpabs(a->lo, a->hi) > 0)
+            mpfr_sqr(hi, a->lo, MPFR_RNDU);
+        else
+            mpfr_sqr(hi, a->hi, MPFR_RNDU);
+        break;
+    }
+    mpfr_set(r->lo, lo, MPFR_RNDD);
+    mpfr_set(r->hi, hi, MPFR_RNDU);
+    return fin(r);
+}
+
+int sc_iv_div(sc_iv *r, const sc_iv *a, const sc_iv *b, sc_xctx *cx)
+{
+    int bc = cls(b);
+    if (bc == 2 || mpfr_zero_p(b->lo) || mpfr_zero_p(b->hi))
+        return SC_X_EDOMAIN;
+    mpfr_ptr lo = cx->f[0], hi = cx->f[1];
+    mpfr_srcptr al = a->lo, ah = a->hi, bl = b->lo, bh = b->hi;
+    int ac = cls(a);
+    if (bc == 0) { /* b > 0 */
+        if (ac == 0) {
+            mpfr_div(lo, al, bh, MPFR_RNDD);
+            mpfr_div(hi, ah, bl, MPFR_RNDU);
+        } else if (ac == 1) {
+            mpfr_div(lo, al, bl, MPFR_RNDD);
+            mpfr_div(hi, ah, bh, MPFR_RNDU);
+        } else {
+            mpfr_div(lo, al, bl, MPFR_RNDD);
+            mpfr_div(hi, ah, bl, MPFR_RNDU);
+        }
+    } else { /* b < 0 */
+        if (ac == 0) {
+            mpfr_div(lo, ah, bh, MPFR_RNDD);
+            mpfr_div(hi, al, bl, MPFR_RNDU);
+        } else if (ac == 1) {
+            mpfr_div(lo, ah, bl, MPFR_RNDD);
+            mpfr_div(hi, al, bh, MPFR_RNDU);
+        } else {
+            mpfr_div(lo, ah, bh, MPFR_RNDD);
+            mpfr_div(hi, al, bh, MPFR_RNDU);
+        }
+    }
+    mpfr_set(r->lo, lo, MPFR_RNDD);
+    mpfr_set(r->hi, hi, MPFR_RNDU);
+    return fin(r);
+}
+
+int sc_iv_mul_d(sc_iv *r, const sc_iv *a, double w, sc_xctx *cx)
+{
+    if (!isfinite(w))
+        return SC_X_ENONFINITE;
+    if (w >= 0) {
+        mpfr_mul_d(r->lo, a->lo, w, MPFR_RNDD);
+        mpfr_mul_d(r->hi, a->hi, w, MPFR_RNDU);
+    } else {
+        mpfr_mul_d(cx->f[0], a->hi, w, MPFR_RNDD);
+        mpfr_mul_d(r->hi, a->lo, w, MPFR_RNDU);
+        mpfr_set(r->lo, cx->f[0], MPFR_RNDD);
+    }
+    return fin(r);
+}
+
+int sc_iv_add_d(sc_iv *r, const sc_iv *a, double w)
+{
+    if (!isfinite(w))
+        return SC_X_ENONFINITE;
+    mpfr_add_d(r->lo, a->lo, w, MPFR_RNDD);
+    mpfr_add_d(r->hi, a->hi, w, MPFR_RNDU);
+    return fin(r);
+}
+
+int sc_iv_mul_2si(sc_iv *r, const sc_iv *a, long k)
+{
+    mpfr_mul_2si(r->lo, a->lo, k, MPFR_RNDD);
+    mpfr_mul_2si(r->hi, a->hi, k, MPFR_RNDU);
+    return fin(r);
+}
+
+int sc_iv_div_ui(sc_iv *r, const sc_iv *a, unsigned long n)
+{
+    if (n == 0)
+        return SC_X_EDOMAIN;
+    mpfr_div_ui(r->lo, a->lo, n, MPFR_RNDD);
+    mpfr_div_ui(r->hi, a->hi, n, MPFR_RNDU);
+    return fin(r);
+}
+
+int sc_iv_exp(sc_iv *r, const sc_iv *a)
+{
+    mpfr_exp(r->lo, a->lo, MPFR_RNDD);
+    mpfr_exp(r->hi, a->hi, MPFR_RNDU);
+    return fin(r);
+}
+
+int sc_iv_erf(sc_iv *r, const sc_iv *a)
+{
+    mpfr_erf(r->lo, a->lo, MPFR_RNDD);
+    mpfr_erf(r->hi, a->hi, MPFR_RNDU);
+    return fin(r);
+}
+
+int sc_iv_sqrt(sc_iv *r, const sc_iv *a)
+{
+    if (mpfr_sgn(a->lo) < 0)
+        return SC_X_EDOMAIN;
+    mpfr_sqrt(r->lo, a->lo, MPFR_RNDD);
+    mpfr_sqrt(r->hi, a->hi, MPFR_RNDU);
+    return fin(r);
+}
+
+int sc_iv_rec_sqrt(sc_iv *r, const sc_iv *a, sc_xctx *cx)
+{
+    if (mpfr_sgn(a->lo) <= 0)
+        return SC_X_EDOMAIN;
+    mpfr_rec_sqrt(cx->f[0], a->hi, MPFR_RNDD); /* decreasing: bounds swap */
+    mpfr_rec_sqrt(r->hi, a->lo, MPFR_RNDU);
+    mpfr_set(r->lo, cx->f[0], MPFR_RNDD);
+    return fin(r);
+}
+
+int sc_iv_sum(sc_iv *r, const sc_iv *x, size_t sx, size_t n, sc_xctx *cx)
+{
+    mpfr_ptr lo = cx->f[0], hi = cx->f[1];
+    mpfr_set_zero(lo, 1);
+    mpfr_set_zero(hi, 1);
+    for (size_t k = 0; k < n; k++) {
+        mpfr_add(lo, lo, x[k * sx].lo, MPFR_RNDD);
+        mpfr_add(hi, hi, x[k * sx].hi, MPFR_RNDU);
+    }
+    mpfr_set(r->lo, lo, MPFR_RNDD);
+    mpfr_set(r->hi, hi, MPFR_RNDU);
+    return fin(r);
+}
+
+int sc_iv_addmul(sc_iv *acc, const sc_iv *a, const sc_iv *b, sc_xctx *cx)
+{
+    mpfr_ptr pl = cx->f[2], ph = cx->f[3];
+    if (mpfr_equal_p(a->lo, a->hi) && mpfr_equal_p(b->lo, b->hi) &&
+        mpfr_mul(pl, a->lo, b->lo, MPFR_RNDD) == 0) {
+        mpfr_add(acc->lo, acc->lo, pl, MPFR_RNDD);
+        mpfr_add(acc->hi, acc->hi, pl, MPFR_RNDU);
+    } else {
+        mul_bounds(pl, ph, a, b, cx->f[4]);
+        mpfr_add(acc->lo, acc->lo, pl, MPFR_RNDD);
+        mpfr_add(acc->hi, acc->hi, ph, MPFR_RNDU);
+    }
+    return fin(acc);
+}
+
+int sc_iv_dot(sc_iv *r, const sc_iv *a, size_t sa, const sc_iv *b, size_t sb, size_t n,
+              sc_xctx *cx)
+{
+    mpfr_ptr lo = cx->f[0], hi = cx->f[1], pl = cx->f[2], ph = cx->f[3], t = cx->f[4];
+    mpfr_set_zero(lo, 1);
+    mpfr_set_zero(hi, 1);
+    for (size_t k = 0; k < n; k++) {
+        const sc_iv *x = &a[k * sa], *y = &b[k * sb];
+        /* point * point: one product when it is exact (e.g. two floats at >= 106 bits) */
+        if (mpfr_equal_p(x->lo, x->hi) && mpfr_equal_p(y->lo, y->hi) &&
+            mpfr_mul(pl, x->lo, y->lo, MPFR_RNDD) == 0) {
+            mpfr_add(lo, lo, pl, MPFR_RNDD);
+            mpfr_add(hi, hi, pl, MPFR_RNDU);
+            continue;
+        }
+        mul_bounds(pl, ph, x, y, t);
+        mpfr_add(lo, lo, pl, MPFR_RNDD);
+        mpfr_add(hi, hi, ph, MPFR_RNDU);
+    }
+    mpfr_set(r->lo, lo, MPFR_RNDD);
+    mpfr_set(r->hi, hi, MPFR_RNDU);
+    return fin(r);
+}
+
+/* The dot product with finite double weights (checked by the callers). */
+static int dot_d(sc_iv *r, const double *w, const sc_iv *x, size_t sx, size_t n, sc_xctx *cx)
+{
+    mpfr_ptr lo = cx->f[0], hi = cx->f[1], pl = cx->f[2], ph = cx->f[3];
+    mpfr_set_zero(lo, 1);
+    mpfr_set_zero(hi, 1);
+    for (size_t k = 0; k < n; k++) {
+        double c = w[k];
+        const sc_iv *y = &x[k * sx];
+        if (c == 0)
+            continue;
+        if (c > 0) {
+            mpfr_mul_d(pl, y->lo, c, MPFR_RNDD);
+            mpfr_mul_d(ph, y->hi, c, MPFR_RNDU);
+        } else {
+            mpfr_mul_d(pl, y->hi, c, MPFR_RNDD);
+            mpfr_mul_d(ph, y->lo, c, MPFR_RNDU);
+        }
+        mpfr_add(lo, lo, pl, MPFR_RNDD);
+        mpfr_add(hi, hi, ph, MPFR_RNDU);
+    }
+    mpfr_set(r->lo, lo, MPFR_RNDD);
+    mpfr_set(r->hi, hi, MPFR_RNDU);
+    return fin(r);
+}
+
+int sc_iv_dot_d(sc_iv *r, const double *w, const sc_iv *x, size_t sx, size_t n, sc_xctx *cx)
+{
+    if (!all_finite(w, n))
+        return SC_X_ENONFINITE;
+    return dot_d(r, w, x, sx, n, cx);
+}
+
+/* ------------------------------------------------------------------ layers on enclosures */
+
+int sc_iv_linear(sc_iv *out, const sc_iv *x, size_t rows, size_t in, const double *W,
+                 const double *b, size_t outd, sc_xctx *cx)
+{
+    if (!cx || (rows && outd && (!out || !x || (in && !W))))
+        return SC_X_EINVAL;
+    if (outd && in > SIZE_MAX / outd)
+        return SC_X_EINVAL;
+    if (!all_finite(W, in * outd) || (b && !all_finite(b, outd)))
+        return SC_X_ENONFINITE;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t o = 0; o < outd; o++) {
+            sc_iv *y = &out[r * outd + o];
+            int rc = dot_d(y, &W[o * in], &x[r * in], 1, in, cx);
+            if (!rc && b)
+                rc = sc_iv_add_d(y, y, b[o]);
+            if (rc)
+                return rc;
+        }
+    return SC_X_OK;
+}
+
+int sc_iv_vadd(sc_iv *out, const sc_iv *a, const sc_iv *b, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        int rc = sc_iv_add(&out[k], &a[k], &b[k]);
+        if (rc)
+            return rc;
+    }
+    return SC_X_OK;
+}
+
+void sc_iv_relu(sc_iv *out, const sc_iv *x, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (mpfr_sgn(x[k].lo) < 0)
+            mpfr_set_zero(out[k].lo, 1);
+        else
+            mpfr_set(out[k].lo, x[k].lo, MPFR_RNDD);
+        if (mpfr_sgn(x[k].hi) < 0)
+            mpfr_set_zero(out[k].hi, 1);
+        else
+            mpfr_set(out[k].hi, x[k].hi, MPFR_RNDU);
+    }
+}
+
+int sc_iv_gelu(sc_iv *out, const sc_iv *x, size_t n, sc_xctx *cx)
+{
+    /* 1 + erf(t) = erfc(-t): no cancellation for negative x (GELU(-3) keeps full relative
+     * precision). u = -x/sqrt 2 = x * [-1/sqrt 2]; erfc is decreasing. */
+    sc_iv *c = &cx->v[0], *u = &cx->v[1];
+    mpfr_set_ui(c->lo, 2, MPFR_RNDN);
+    mpfr_rec_sqrt(c->lo, c->lo, MPFR_RNDU);
+    mpfr_neg(c->lo, c->lo, MPFR_RNDD); /* lo = -RU(1/sqrt 2) */
+    mpfr_set_ui(c->hi, 2, MPFR_RNDN);
+    mpfr_rec_sqrt(c->hi, c->hi, MPFR_RNDD);
+    mpfr_neg(c->hi, c->hi, MPFR_RNDU); /* hi = -RD(1/sqrt 2) */
+    for (size_t k = 0; k < n; k++) {
+        int rc = sc_iv_mul(u, &x[k], c, cx);
+        if (rc)
+            return rc;
+        mpfr_erfc(cx->f[3], u->hi, MPFR_RNDD);
+        mpfr_erfc(u->hi, u->lo, MPFR_RNDU);
+        mpfr_set(u->lo, cx->f[3], MPFR_RNDD);
+        rc = sc_iv_mul(u, &x[k], u, cx);
+        if (!rc)
+            rc = sc_iv_mul_2si(&out[k], u, -1);
+        if (rc)
+            return rc;
+    }
+    return SC_X_OK;
+}
+
+int sc_iv_layernorm(sc_iv *out, const sc_iv *x, size_t rows, size_t n, const double *gamma,
+                    const double *beta, const sc_iv *eps, sc_xctx *cx)
+{
+    if (!cx || !eps || n == 0 || (rows && (!out || !x)))
+        return SC_X_EINVAL;
+    if ((gamma && !all_finite(gamma, n)) || (beta && !all_finite(beta, n)))
+        return SC_X_ENONFINITE;
+    if (!sc_iv_ok(eps))
+        return SC_X_ENONFINITE;
+    sc_iv *mu = &cx->v[0], *var = &cx->v[1], *t = &cx->v[2];
+    for (size_t r = 0; r < rows; r++) {
+        const sc_iv *xr = &x[r * n];
+        sc_iv *yr = &out[r * n];
+        int rc = sc_iv_sum(mu, xr, 1, n, cx);
+        if (!rc)
+            rc = sc_iv_div_ui(mu, mu, (unsigned long)n);
+        mpfr_set_zero(var->lo, 1);
+        mpfr_set_zero(var->hi, 1);
+        for (size_t k = 0; !rc && k < n; k++) {
+            rc = sc_iv_sub(&yr[k], &xr[k], mu);
+            if (!rc)
+                rc = sc_iv_sqr(t, &yr[k], cx);
+            if (!rc)
+                rc = sc_iv_add(var, var, t);
+        }
+        if (!rc)
+            rc = sc_iv_div_ui(var, var, (unsigned long)n);
+        if (!rc)
+            rc = sc_iv_add(var, var, eps);
+        if (!rc)
+            rc = sc_iv_rec_sqrt(var, var, cx); /* EDOMAIN unless var + eps > 0 */
+        for (size_t k = 0; !rc && k < n; k++) {
+            rc = sc_iv_mul(&yr[k], &yr[k], var, cx);
+            if (!rc && gamma)
+                rc = sc_iv_mul_d(&yr[k], &yr[k], gamma[k], cx);
+            if (!rc && beta)
+                rc = sc_iv_add_d(&yr[k], &yr[k], beta[k]);
+        }
+        if (rc)
+            return rc;
+    }
+    return SC_X_OK;
+}
+
+int sc_iv_argmax(size_t *idx, const sc_iv *x, size_t n)
+{
+    if (!idx || !x || n == 0)
+        return SC_X_EINVAL;
+    size_t blo = 0, bhi = 0; /* largest lower bound, largest upper bound */
+    for (size_t k = 1; k < n; k++) {
+        if (mpfr_greater_p(x[k].lo, x[blo].lo))
+            blo = k;
+        if (mpfr_greater_p(x[k].hi, x[bhi].hi))
+            bhi = k;
+    }
+    /* candidates: hi >= max lo; decided if one, or all the same point */
+    size_t first = n, count = 0;
+    int same_point = 1;
+    for (size_t k = 0; k < n; k++) {
+        if (mpfr_less_p(x[k].hi, x[blo].lo))
+            continue;
+        if (first == n)
+            first = k;
+        count++;
+        if (!mpfr_equal_p(x[k].lo, x[k].hi) || !mpfr_equal_p(x[k].lo, x[blo].lo))
+            same_point = 0;
+    }
+    if (count == 1 || same_point) {
+        *idx = first;
+        return SC_X_OK;
+    }
+    *idx = bhi;
+    return SC_X_UNDECIDED;
+}
+
+/* ------------------------------------------------------------------ refinement */
+
+int sc_x_refine(sc_x_eval_fn eval, void *ctx, mpfr_prec_t prec0, mpfr_prec_t cap,
+                mpfr_prec_t *used)
+{
+    if (!eval || prec0 < SC_X_PREC_MIN || cap < prec0 || cap > SC_X_PREC_MAX)
+        return SC_X_EINVAL;
+    mpfr_prec_t p = prec0;
+    for (;;) {
+        int rc = eval(ctx, p);
+        if (used)
+            *used = p;
+        if (rc != SC_X_UNDECIDED || p >= cap)
+            return rc;
+        p = p > cap / 2 ? cap : 2 * p;
+    }
+}
