@@ -445,7 +445,11 @@ int sc_fb_attention(sc_attn_kind kind, sc_iv *X, double *E, const sc_iv *XQ, con
                 Wmax = W[j] > Wmax ? W[j] : Wmax;
             for (size_t c = 0; c < dh; c++) {
                 double sum1 = 0, sum2 = 0;
-                for (size_t j = 0; j < n; j++) {
+                for (size_t j = 0; j < n; j++) { /* dev = |v_j - o| (exact values) */
+                    rc = sc_iv_sub(&fb->y, &V[j * ld + c], &xo[c]);
+                    if (rc)
+                        return rc;
+                    double dev = mag(&fb->y);
                     /* Lipschitz: alpha_j(s + d) / alpha_j(s) lies in exp(+-(|d_j| + max|d|)), so
                        |alpha_j(s^) - alpha_j(s)| <= a_j expm1(es_j + emax); rounding (A5):
                        alpha^_j = alpha_j(s^)(1 + theta), |theta| <= rho_j from exp(+-u W)
@@ -455,9 +459,14 @@ int sc_fb_attention(sc_attn_kind kind, sc_iv *X, double *E, const sc_iv *XQ, con
                     double rho = expm1_up(add_up3(mul_up(f.u, add_up(W[j], Wmax)),
                                                   mul_up(4.04 * kx, f.u),
                                                   add_up(mul_up(2, g), g2)), fb);
-                    double da = add_up3(dl, mul_up(add_up(a[j], dl), rho), tiny);
+                    double dr = add_up(mul_up(add_up(a[j], dl), rho), tiny); /* rounding */
+                    double da = add_up(dl, dr);
                     double mv = add_up(mag(&V[j * ld + c]), ev[j * ld + c]);
-                    sum1 = add_up3(sum1, mul_up(da, mv), mul_up(a[j], ev[j * ld + c]));
+                    /* sum_j (alpha_j(s^) - alpha_j(s)) v_j = sum_j (...)(v_j - o), as both
+                       weight vectors sum to 1: the Lipschitz part meets |v_j - o|, small
+                       where the weight moves most in peaked attention */
+                    sum1 = add_up3(sum1, add_up(mul_up(dl, dev), mul_up(dr, mv)),
+                                   mul_up(a[j], ev[j * ld + c]));
                     sum2 = add_up(sum2, mul_up(add_up(a[j], da), mv));
                 }
                 eo[c] = add_up3(sum1, mul_up(g, sum2), mul_up(2 * (double)n, f.eta));
