@@ -1236,6 +1236,23 @@ static int normal_closure(sc_group *g, size_t n, const sc_state *xs, sc_group **
     return SC_GROUP_OK;
 }
 
+int sc_group_normal_closure(sc_group *g, size_t n, const sc_state *xs, sc_group **out)
+{
+    if (!g || !out || (n && !xs))
+        return SC_GROUP_EINVAL;
+    uint8_t *seen = malloc(g->m);
+    if (!seen)
+        return SC_GROUP_ENOMEM;
+    int rc = SC_GROUP_OK;
+    for (size_t i = 0; i < n && rc == SC_GROUP_OK; i++)
+        if (!perm_check(g->m, xs + i * g->m, seen))
+            rc = SC_GROUP_EINVAL;
+    free(seen);
+    if (rc != SC_GROUP_OK)
+        return rc;
+    return normal_closure(g, n, xs, out);
+}
+
 int sc_group_derived_subgroup(sc_group *g, sc_group **out)
 {
     uint32_t m = g->m;
@@ -1519,6 +1536,51 @@ static int enumerate(sc_group *g, elts *E)
         }
     free(t);
     return E->n == n ? SC_GROUP_OK : SC_GROUP_EINTERNAL;
+}
+
+struct sc_group_elts {
+    elts E;
+};
+
+int sc_group_elts_new(sc_group *g, uint64_t limit, sc_group_elts **out)
+{
+    if (!g || !out)
+        return SC_GROUP_EINVAL;
+    TRY(group_ensure(g));
+    if (!mpz_fits_ulong_p(g->order) || mpz_get_ui(g->order) > limit ||
+        mpz_get_ui(g->order) > SIZE_MAX / 2 / g->m)
+        return SC_GROUP_ERANGE;
+    sc_group_elts *e = malloc(sizeof *e);
+    if (!e)
+        return SC_GROUP_ENOMEM;
+    int rc = enumerate(g, &e->E);
+    if (rc != SC_GROUP_OK) {
+        free(e);
+        return rc;
+    }
+    *out = e;
+    return SC_GROUP_OK;
+}
+
+size_t sc_group_elts_count(const sc_group_elts *e) { return e->E.n; }
+
+const sc_state *sc_group_elts_at(const sc_group_elts *e, size_t i)
+{
+    return e->E.e + i * e->E.m;
+}
+
+size_t sc_group_elts_find(const sc_group_elts *e, const sc_state *p)
+{
+    /* elts_find does not modify the table without insert */
+    return elts_find((elts *)&e->E, p, 0);
+}
+
+void sc_group_elts_free(sc_group_elts *e)
+{
+    if (!e)
+        return;
+    elts_free(&e->E);
+    free(e);
 }
 
 /* Name of a non-abelian simple group of the given order. decide20160: 1 = A_8, 2 = PSL(3,4),

@@ -122,6 +122,21 @@ int sc_group_is_abelian(const sc_group *g);
 /* G' = <[a,b]^G>; *out is a new group (free with sc_group_free). */
 int sc_group_derived_subgroup(sc_group *g, sc_group **out);
 
+/* Normal closure <xs^G> of the n permutations xs (flat, degree m) in G; *out is a new group
+ * (free with sc_group_free). The xs need not lie in G. */
+int sc_group_normal_closure(sc_group *g, size_t n, const sc_state *xs, sc_group **out);
+
+/* Element table of a small group: all elements of G (element 0 = the identity, then
+ * breadth-first over the stored generators), with lookup. Built only when |G| <= limit
+ * (else SC_GROUP_ERANGE); memory |G|*m*2 bytes plus a hash table. */
+typedef struct sc_group_elts sc_group_elts;
+int sc_group_elts_new(sc_group *g, uint64_t limit, sc_group_elts **out);
+size_t sc_group_elts_count(const sc_group_elts *e);
+const sc_state *sc_group_elts_at(const sc_group_elts *e, size_t i);
+/* Index of the permutation p (degree m), or SIZE_MAX when p is not in G. */
+size_t sc_group_elts_find(const sc_group_elts *e, const sc_state *p);
+void sc_group_elts_free(sc_group_elts *e);
+
 /* Derived series G = G^(0) > G^(1) > ... > G^(len-1), where G^(len-1) is perfect (possibly
  * trivial). *terms is a malloc'ed array of len new groups (terms[0] is a new copy of G);
  * free with sc_group_series_free. */

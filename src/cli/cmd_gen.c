@@ -1,5 +1,6 @@
 /* shortcut gen A --count N --length T [options] --out PREFIX
- * Labelled datasets as npy: PREFIX.inputs.npy, PREFIX.labels.npy [, PREFIX.lengths.npy].
+ * Labelled datasets as npy: PREFIX.inputs.npy, PREFIX.labels.npy [, PREFIX.lengths.npy]
+ * [, PREFIX.cascade.npy].
  * Rows are generated in chunks of about 1 MB per array (memory stays bounded for any N),
  * streamed into temporary files, and all files are published together only when every one
  * is complete: a failed run leaves no output behind. */
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cascade.h"
 #include "../gen.h"
 #include "../io/npy.h"
 #include "../load.h"
@@ -25,6 +27,9 @@ static const char help[] =
     "A's default distribution (DESIGN.md §4; JSON automata: uniform). Writes\n"
     "  PREFIX.inputs.npy   (N, T) symbols        PREFIX.labels.npy  (N, T) states q_1..q_T\n"
     "  PREFIX.lengths.npy  (N,) int32 row lengths (with --random-length only)\n"
+    "  PREFIX.cascade.npy  (N, T, L) int32 (with --cascade-labels only): the state of each of\n"
+    "                      the L levels of the Krohn-Rhodes cascade (`decompose`) after each\n"
+    "                      token (encoding in src/cascade.h; -1 = inactive level or padding)\n"
     "Options:\n"
     "  --count N           number of sequences (before sharding), N >= 1\n"
     "  --length T          sequence length (ffl: number of tokens, even, >= 4; default 512)\n"
@@ -37,6 +42,7 @@ static const char help[] =
     "  --sampling default|uniform   uniform: every symbol i.i.d. uniform\n"
     "  --threads N         worker threads (default 1); the output does not depend on N\n"
     "  --out PREFIX        output path prefix (its directory must exist)\n"
+    "  --cascade-labels    also write PREFIX.cascade.npy (not for ffl)\n"
     "  --json              print a summary object on stdout\n"
     "  --quiet             no progress on stderr (shown when stderr is a terminal or for\n"
     "                      runs of >= 10^9 tokens)\n"
@@ -120,16 +126,16 @@ static void narrow_u8(const int32_t *src, uint8_t *dst, size_t n)
 
 /* One chunk's buffers. */
 typedef struct slot {
-    int32_t *in, *lab, *len;
+    int32_t *in, *lab, *len, *cas;
     uint8_t *narrow;
     size_t nrows;
 } slot;
 
 typedef struct wjob {
     slot *sl;
-    npy_writer **w; /* inputs, labels, lengths (NULL without --random-length) */
+    npy_writer **w; /* inputs, labels, lengths, cascade (NULL when not written) */
     int u8;
-    size_t T;
+    size_t T, levels;
     int rc;
     sc_error err;
 } wjob;
@@ -153,6 +159,8 @@ static int write_slot(wjob *j)
     }
     if (!rc && j->w[2])
         rc = npy_writer_write(j->w[2], sl->len, sl->nrows * sizeof(int32_t), &j->err);
+    if (!rc && j->w[3])
+        rc = npy_writer_write(j->w[3], sl->cas, cells * j->levels * sizeof(int32_t), &j->err);
     return j->rc = rc;
 }
 
@@ -252,10 +260,11 @@ int cmd_gen(int argc, char **argv)
         {"quiet", no_argument, 0, 'q'},         {"json", no_argument, 0, 'j'},
         {"threads", required_argument, 0, 't'}, {"p-ignore", required_argument, 0, 'p'},
         {"sparse", no_argument, 0, 'P'},        {"dense", no_argument, 0, 'D'},
+        {"cascade-labels", no_argument, 0, 'c'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     uint64_t N = 0, T = 0, seed = 0, shard_i = 0, shard_k = 1, threads = 1;
     int have_n = 0, have_t = 0, random_len = 0, u8 = 0, uniform = 0, quiet = 0, json = 0;
-    int p_opts = 0;
+    int p_opts = 0, cascade = 0;
     double p_ignore = 0.8;
     const char *out = NULL;
     int c, rc;
@@ -324,6 +333,7 @@ int cmd_gen(int argc, char **argv)
             break;
         case 'P': p_ignore = 0.98; p_opts++; break;
         case 'D': p_ignore = 0.1; p_opts++; break;
+        case 'c': cascade = 1; break;
         case 'h': fputs(help, stdout); return SC_EXIT_OK;
         default:
             return cli_usage(VERB, "unknown option or missing value '%s'", argv[optind - 1]);
@@ -349,6 +359,8 @@ int cmd_gen(int argc, char **argv)
             return cli_usage(VERB, "ffl: --sampling uniform does not apply (use --p-ignore)");
         if (p_opts > 1)
             return cli_usage(VERB, "give at most one of --p-ignore, --sparse, --dense");
+        if (cascade)
+            return cli_usage(VERB, "ffl: --cascade-labels applies to automata only");
     } else {
         if (!have_t)
             return cli_usage(VERB, "--length is required");
@@ -365,6 +377,7 @@ int cmd_gen(int argc, char **argv)
     sc_error err;
     sc_error_clear(&err);
     sc_testbed *tb = NULL;
+    sc_cascade *cas = NULL;
     sc_gen gen;
     sc_ffl ffl;
     memset(&gen, 0, sizeof gen);
@@ -391,7 +404,13 @@ int cmd_gen(int argc, char **argv)
             sc_testbed_free(tb);
             return cli_report(&err);
         }
+        if (cascade && !(cas = sc_cascade_build(a, NULL, &err))) {
+            sc_gen_free(&gen);
+            sc_testbed_free(tb);
+            return cli_report(&err);
+        }
     }
+    size_t levels = cas ? sc_cascade_levels(cas) : 0;
 
     /* Chunk: about 1 MB of int32 per array and generating thread (cache-resident between
      * generation and write()), at least one row. With --threads >= 2 a writer thread writes
@@ -406,20 +425,21 @@ int cmd_gen(int argc, char **argv)
     chunk *= gen_threads;
     if (chunk > rows)
         chunk = rows ? (size_t)rows : 1;
-    char *paths[3] = {NULL, NULL, NULL};
-    npy_writer *w[3] = {NULL, NULL, NULL};
+    char *paths[4] = {NULL, NULL, NULL, NULL};
+    npy_writer *w[4] = {NULL, NULL, NULL, NULL};
     slot slots[2];
     memset(slots, 0, sizeof slots);
     int nslots = pipelined ? 2 : 1, writing = 0;
     writer_pipe pipe;
     int pipe_on = 0;
     wjob wj;
-    int nfiles = random_len ? 3 : 2, handlers = 0;
+    int handlers = 0, active[4] = {1, 1, random_len, cas != NULL};
     struct sigaction sa, old[3];
     paths[0] = path_with(out, ".inputs.npy");
     paths[1] = path_with(out, ".labels.npy");
     paths[2] = path_with(out, ".lengths.npy");
-    int mem_ok = paths[0] && paths[1] && paths[2];
+    paths[3] = path_with(out, ".cascade.npy");
+    int mem_ok = paths[0] && paths[1] && paths[2] && paths[3];
     for (int i = 0; i < nslots; i++) {
         slot *sl = &slots[i];
         sl->in = malloc(chunk * (size_t)T * sizeof *sl->in);
@@ -428,18 +448,23 @@ int cmd_gen(int argc, char **argv)
             sl->len = malloc(chunk * sizeof *sl->len);
         if (u8)
             sl->narrow = malloc(chunk * (size_t)T);
-        mem_ok = mem_ok && sl->in && sl->lab && (!random_len || sl->len) && (!u8 || sl->narrow);
+        if (cas && levels)
+            sl->cas = malloc(chunk * (size_t)T * levels * sizeof *sl->cas);
+        mem_ok = mem_ok && sl->in && sl->lab && (!random_len || sl->len) && (!u8 || sl->narrow) &&
+                 (!cas || !levels || sl->cas);
     }
     if (!mem_ok) {
         rc = sc_fail(&err, SC_EXIT_LIMIT, "gen: out of memory for a chunk of %zu rows x %llu",
                      chunk, (unsigned long long)T);
         goto done;
     }
-    uint64_t shape[2] = {rows, T};
+    uint64_t shape[3] = {rows, T, levels};
     npy_dtype dt = u8 ? NPY_U1 : NPY_I4;
-    for (int f = 0; f < nfiles; f++) {
+    for (int f = 0; f < 4; f++) {
+        if (!active[f])
+            continue;
         w[f] = f < 2 ? npy_writer_open(paths[f], dt, 2, shape, &err)
-                     : npy_writer_open(paths[f], NPY_I4, 1, shape, &err);
+                     : npy_writer_open(paths[f], NPY_I4, f == 2 ? 1 : 3, shape, &err);
         if (!w[f]) {
             rc = err.code ? err.code : SC_EXIT_REJECTED;
             goto done;
@@ -471,6 +496,14 @@ int cmd_gen(int argc, char **argv)
             goto done;
         }
         fill_chunk(&base, gen_threads, r, sl->nrows, (size_t)T);
+        for (size_t i = 0; cas && i < sl->nrows; i++) { /* the cascade's level states */
+            size_t len = random_len ? (size_t)sl->len[i] : (size_t)T;
+            int32_t *lv = sl->cas + i * (size_t)T * levels;
+            if ((rc = sc_cascade_run(cas, sl->in + i * (size_t)T, len, lv, NULL, &err)))
+                goto done;
+            for (size_t e = len * levels; e < (size_t)T * levels; e++)
+                lv[e] = -1;
+        }
         if (writing) { /* the previous chunk's write */
             pipe_wait(&pipe);
             writing = 0;
@@ -479,7 +512,7 @@ int cmd_gen(int argc, char **argv)
                 goto done;
             }
         }
-        wj = (wjob){.sl = sl, .w = w, .u8 = u8, .T = (size_t)T};
+        wj = (wjob){.sl = sl, .w = w, .u8 = u8, .T = (size_t)T, .levels = levels};
         sc_error_clear(&wj.err);
         if (pipelined) {
             pipe_submit(&pipe, &wj);
@@ -511,8 +544,8 @@ int cmd_gen(int argc, char **argv)
     }
     if (progress && tty && now() - t0 >= 1.0)
         fputc('\n', stderr);
-    for (int f = 0; f < nfiles; f++)
-        if ((rc = npy_writer_finish(w[f], &err)))
+    for (int f = 0; f < 4; f++)
+        if (active[f] && (rc = npy_writer_finish(w[f], &err)))
             goto done;
     if (got_signal) {
         rc = sc_fail(&err, SC_EXIT_LIMIT, "gen: interrupted by signal %d, no output written",
@@ -520,12 +553,15 @@ int cmd_gen(int argc, char **argv)
         goto done;
     }
     /* Every file is complete: publish them all (on a failure, withdraw the published ones). */
-    for (int f = 0; f < nfiles; f++) {
+    for (int f = 0; f < 4; f++) {
+        if (!active[f])
+            continue;
         rc = npy_writer_publish(w[f], &err);
         w[f] = NULL; /* publish frees the writer, also on failure */
         if (rc) {
             for (int g = 0; g < f; g++)
-                unlink(paths[g]);
+                if (active[g])
+                    unlink(paths[g]);
             goto done;
         }
     }
@@ -548,22 +584,28 @@ int cmd_gen(int argc, char **argv)
             fputs(", \"lengths\": ", stdout);
             cli_json_string(stdout, paths[2]);
         }
+        if (cas) {
+            fputs(", \"cascade\": ", stdout);
+            cli_json_string(stdout, paths[3]);
+        }
         fputs("}}\n", stdout);
     }
     rc = 0;
 done:
     if (pipe_on)
         pipe_stop(&pipe);
-    for (int f = 0; f < 3; f++)
+    for (int f = 0; f < 4; f++)
         npy_writer_abort(w[f]);
-    for (int f = 0; f < 3; f++)
+    for (int f = 0; f < 4; f++)
         free(paths[f]);
     for (int i = 0; i < 2; i++) {
         free(slots[i].in);
         free(slots[i].lab);
         free(slots[i].len);
         free(slots[i].narrow);
+        free(slots[i].cas);
     }
+    sc_cascade_free(cas);
     sc_gen_free(&gen);
     sc_testbed_free(tb);
     if (handlers) {

@@ -16,10 +16,12 @@ static const verb verbs[] = {
     {"simulate", cmd_simulate, "exact labels q_1..q_T of input sequences"},
     {"gen", cmd_gen, "labelled datasets as npy (inputs, labels[, lengths])"},
     {"analyze", cmd_analyze, "algebra of T(A): size, Green's structure, maximal subgroups"},
+    {"decompose", cmd_decompose, "Krohn-Rhodes cascade: levels, components, certificate"},
     {"scan", cmd_scan, "prefix products by sequential / Hillis-Steele / Blelloch scan"},
     {"construct", cmd_construct, "the talk's constant-depth constructions, exact"},
     {"compile", cmd_compile, "hand-compiled Transformers (parity, flip-flop) as safetensors"},
     {"forward", cmd_forward, "exact / enclosed logits, certified predictions, float bounds"},
+    {"certify", cmd_certify, "other implementations against the oracle: predictions, logits, scans"},
     {"demo", cmd_demo, "a short tour: the catalog and a dataset re-verified by simulation"},
 };
 
