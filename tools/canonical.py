@@ -25,7 +25,7 @@ Command line (used by the tests):
   canonical.py random OUT.safetensors [--seed S] [--dtype f32|f64] [--KEY VALUE ...]
       a random model (KEY: n_layers n_heads d_model d_mlp vocab n_classes max_len norm
       activation attention positional ln_eps bias)
-  canonical.py run MODEL.safetensors INPUT.npy OUT_PREFIX [--dtype f32|f64]
+  canonical.py run MODEL.safetensors INPUT.npy OUT_PREFIX [--dtype f32|f64] [--bug NAME]
       logits (OUT_PREFIX.logits.npy, float of the given dtype, shape (N, T, n_classes)) and
       predictions (OUT_PREFIX.predictions.npy, int32 (N, T)) for int inputs (N, T).
 """
@@ -72,6 +72,12 @@ class Linear(nn.Module):
         return F.linear(x, self.weight, self.bias)
 
 
+# Planted implementation bugs for the certification tests (issue 7): set BUG to one of
+# these names and the forward pass goes subtly wrong the way real kernels do.
+BUGS = ("ln_unbiased", "mask_off_by_one", "scale_1_over_d", "softmax_half")
+BUG = None
+
+
 class Norm(nn.Module):
     def __init__(self, d, eps):
         super().__init__()
@@ -80,6 +86,10 @@ class Norm(nn.Module):
         self.eps = eps
 
     def forward(self, x):
+        if BUG == "ln_unbiased":  # the unbiased variance (divides by n - 1)
+            mu = x.mean(-1, keepdim=True)
+            var = x.var(-1, keepdim=True, unbiased=True)
+            return (x - mu) / torch.sqrt(var + self.eps) * self.weight + self.bias
         return F.layer_norm(x, (x.shape[-1],), self.weight, self.bias, self.eps)
 
 
@@ -98,14 +108,18 @@ class Attention(nn.Module):
             return y.view(b, t, self.n_heads, dh).transpose(1, 2)  # (b, heads, t, dh)
 
         q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
-        causal = torch.ones(t, t, dtype=torch.bool, device=x.device).tril()
+        causal = torch.ones(t, t, dtype=torch.bool, device=x.device)
+        causal = causal.tril(1) if BUG == "mask_off_by_one" else causal.tril()
         if self.kind == "uniform":
             w = causal.to(x.dtype) / torch.arange(1, t + 1, dtype=x.dtype).unsqueeze(1)
             w = w.expand(b, self.n_heads, t, t)
         else:
-            s = (q @ k.transpose(-1, -2)) / math.sqrt(dh)
+            s = (q @ k.transpose(-1, -2)) / (dh if BUG == "scale_1_over_d" else math.sqrt(dh))
             s = s.masked_fill(~causal, float("-inf"))
-            if self.kind == "softmax":
+            if self.kind == "softmax" and BUG == "softmax_half":  # scores and weights in fp16
+                w = torch.softmax(s.to(torch.float16).to(torch.float32), dim=-1)
+                w = w.to(torch.float16).to(x.dtype)
+            elif self.kind == "softmax":
                 w = torch.softmax(s, dim=-1)
             else:  # hard: average over the arg-max set
                 top = (s == s.amax(dim=-1, keepdim=True)) & causal
@@ -231,11 +245,19 @@ def load(path):
     return model, dtype
 
 
-def run(model, x, dtype):
-    """Logits and predictions for int inputs x (N, T) in the given float dtype."""
+def run(model, x, dtype, bug=None):
+    """Logits and predictions for int inputs x (N, T) in the given float dtype, optionally
+    with one of the planted BUGS."""
+    global BUG
+    if bug is not None and bug not in BUGS:
+        raise ValueError(f"unknown bug {bug!r}")
+    BUG = bug
     model = model.to(DTYPES[dtype][0])
     with torch.no_grad():
-        logits = model(torch.as_tensor(np.asarray(x, dtype=np.int64)))
+        try:
+            logits = model(torch.as_tensor(np.asarray(x, dtype=np.int64)))
+        finally:
+            BUG = None
     return logits.numpy(), logits.argmax(dim=-1).numpy().astype(np.int32)
 
 
@@ -259,7 +281,7 @@ def main(argv):
         save(random_model(cfg, seed, bias=bias), args[0], dtype)
         return 0
     model, _ = load(args[0])
-    logits, pred = run(model, np.load(args[1]), dtype)
+    logits, pred = run(model, np.load(args[1]), dtype, opts.pop("bug", None))
     np.save(args[2] + ".logits.npy", logits.astype(DTYPES[dtype][1]))
     np.save(args[2] + ".predictions.npy", pred)
     return 0
