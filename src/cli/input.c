@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "../io/npy.h"
 #include "cli.h"
@@ -50,18 +49,20 @@ int cli_load_rows(const char *path, int32_t **out, size_t *rows, size_t *cols, s
                        "%s: header: expected a 2-D integer array (sequences x length), got "
                        "%d-D %s", path, a.ndim, npy_descr(a.dtype));
     }
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (a.dtype == NPY_I4 && a.owned && a.count) { /* already int32 like the host: take it */
+        *rows = a.shape[0];
+        *cols = a.shape[1];
+        *out = a.data;
+        return 0;
+    }
+#endif
     int32_t *w = malloc((a.count ? a.count : 1) * sizeof *w);
     if (!w) {
         npy_free(&a);
         return sc_fail(err, SC_EXIT_LIMIT, "%s: out of memory for %llu items", path,
                        (unsigned long long)a.count);
     }
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (a.dtype == NPY_I4) { /* the common case: already int32, little-endian like the host */
-        memcpy(w, a.data, a.count * sizeof *w);
-        a.count = 0;
-    }
-#endif
     for (uint64_t i = 0; i < a.count; i++) {
         int64_t v;
         npy_get_i64(&a, i, &v);
