@@ -173,6 +173,17 @@ ok(d["verdict"] == "INCONCLUSIVE" and d["inconclusive"] == 1, d)
 run("certify", "outputs", "--model", "par.safetensors", "--inputs", "xp.npy", "--outputs",
     "lg.npy", "--format", "f64", "--tol", "atol=x", code=2)
 
+# the compiled flip-flop model on FFL samples: torch float32/float64 logits PASS
+run("gen", "ffl", "--count", 20, "--length", 64, "--seed", 9, "--out", "ffl")
+run("compile", "flipflop", "--max-length", 64, "--out", "ff.safetensors")
+ffm, _ = canonical.load("ff.safetensors")
+xf = np.load("ffl.inputs.npy")
+for fmt, dt in (("f32", "F32"), ("f64", "F64")):
+    np.save("ffo.npy", canonical.run(ffm, xf, dt)[0])
+    d = certify_json("outputs", "--model", "ff.safetensors", "--inputs", "ffl.inputs.npy",
+                     "--outputs", "ffo.npy", "--format", fmt)
+    ok(d["verdict"] == "PASS" and d["elements"] == 20 * 64 * 2, (fmt, d))
+
 # ------------------------------------------------------------------ scan
 run("gen", "D8", "--count", 40, "--length", 30, "--seed", 2, "--out", "d8")
 xs, ys = np.load("d8.inputs.npy"), np.load("d8.labels.npy")
