@@ -13,29 +13,6 @@
 
 /* ---- component names ------------------------------------------------------------------- */
 
-static uint64_t perm_order32(uint32_t m, const sc_state *p, uint8_t *mark)
-{
-    memset(mark, 0, m);
-    uint64_t l = 1;
-    for (uint32_t x = 0; x < m; x++) {
-        if (mark[x])
-            continue;
-        uint64_t len = 0;
-        for (uint32_t y = x; !mark[y]; y = p[y]) {
-            mark[y] = 1;
-            len++;
-        }
-        uint64_t a = l, b = len;
-        while (b) {
-            uint64_t r = a % b;
-            a = b;
-            b = r;
-        }
-        l = l / a * len;
-    }
-    return l;
-}
-
 static void strip_underscores(const char *in, char *out, size_t size)
 {
     size_t j = 0;
@@ -62,7 +39,7 @@ static int name_by_elements(sc_group *G, uint32_t m, uint64_t N, const sc_group_
     if (!ord || !mark || !t)
         goto out;
     for (size_t i = 0; i < n; i++)
-        ord[i] = perm_order32(m, sc_group_elts_at(E, i), mark);
+        ord[i] = sc_perm_order(m, sc_group_elts_at(E, i), mark);
     if (sc_group_is_abelian(G)) {
         /* per prime p: r_e = log_p #{x : ord(x) | p^e}; #cyclic factors of order >= p^e is
            r_e - r_{e-1} */

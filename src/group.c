@@ -1434,8 +1434,7 @@ static int prime_factors(flist *out, const mpz_t order)
     return rc;
 }
 
-/* Order of a permutation (lcm of cycle lengths), saturating at UINT64_MAX/2. */
-static uint64_t perm_order(uint32_t m, const sc_state *p, uint8_t *mark)
+uint64_t sc_perm_order(uint32_t m, const sc_state *p, uint8_t *mark)
 {
     memset(mark, 0, m);
     uint64_t l = 1;
@@ -1651,7 +1650,7 @@ static int decide_20160(sc_group *g, int *which)
         if (rc == SC_GROUP_OK) {
             *which = 2;
             for (size_t k = 0; k < E.n; k++) {
-                uint64_t o = perm_order(m, E.e + k * m, mark);
+                uint64_t o = sc_perm_order(m, E.e + k * m, mark);
                 if (o == 15 || o == 6) {
                     *which = 1;
                     break;
@@ -1663,7 +1662,7 @@ static int decide_20160(sc_group *g, int *which)
         prr pr;
         rc = prr_init(&pr, m, g->ng, g->gens, SEED ^ 20160);
         for (int k = 0; rc == SC_GROUP_OK && k < 2000 && !*which; k++) {
-            uint64_t o = perm_order(m, prr_next(&pr), mark);
+            uint64_t o = sc_perm_order(m, prr_next(&pr), mark);
             if (o == 15 || o == 6)
                 *which = 1;
         }

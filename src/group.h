@@ -80,6 +80,10 @@ typedef enum sc_group_status {
     SC_GROUP_EINTERNAL = -5 /* an internal consistency check failed (a bug: please report) */
 } sc_group_status;
 
+/* Order of one permutation p of {0..m-1} (the lcm of its cycle lengths), saturating at
+ * UINT64_MAX/2/65536; mark: m bytes of scratch. */
+uint64_t sc_perm_order(uint32_t m, const sc_state *p, uint8_t *mark);
+
 /* Short English text of a status. */
 const char *sc_group_strerror(int status);
 

@@ -11,7 +11,6 @@ cwd = a fresh temp dir):
   scan         prefix states and prefix transformations from numpy against the exact scan."""
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -20,20 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
                                 "tools"))
 import canonical  # noqa: E402
 
-SC = os.environ["SHORTCUT"]
-checks = 0
-
-
-def run(*args, code=0):
-    p = subprocess.run([SC, *map(str, args)], capture_output=True, text=True)
-    assert p.returncode == code, (args, p.returncode, p.stdout[-3000:], p.stderr)
-    return p
-
-
-def ok(cond, what):
-    global checks
-    assert cond, what
-    checks += 1
+from clitest import SC, checks, ok, run  # noqa: E402
 
 
 def certify_json(*args, code=0):
@@ -207,4 +193,4 @@ d = certify_json("scan", "--automaton", "D8", "--inputs", "d8.inputs.npy", "--st
                  code=1)
 ok(d["first_failure"]["row"] == 5 and d["first_failure"]["position"] == 6 and
    d["first_failure"]["point"] == 2 and d["wrong"] == 1, d)
-print(f"test_certify: {checks} checks passed")
+print(f"test_certify: {checks()} checks passed")

@@ -7,7 +7,6 @@ cwd = a fresh temp dir).
   usage errors exit 2, an unwritable output exits 4, and no file is left behind."""
 import itertools
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -16,20 +15,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
                                 "tools"))
 import canonical  # noqa: E402
 
-SC = os.environ["SHORTCUT"]
-checks = 0
-
-
-def run(*args, code=0):
-    p = subprocess.run([SC, *map(str, args)], capture_output=True, text=True)
-    assert p.returncode == code, (args, p.returncode, p.stderr)
-    return p
-
-
-def ok(cond, what):
-    global checks
-    assert cond, what
-    checks += 1
+from clitest import SC, checks, ok, run  # noqa: E402
 
 
 def simulate_labels(spec, x):
@@ -115,4 +101,4 @@ parity(32)
 flipflop(64)
 flipflop(256)
 errors()
-print(f"test_compile: {checks} checks passed")
+print(f"test_compile: {checks()} checks passed")

@@ -6,24 +6,10 @@ labels for datasets; limits and malformed input."""
 import json
 import math
 import os
-import subprocess
 
 import numpy as np
 
-SC = os.environ["SHORTCUT"]
-checks = 0
-
-
-def run(*args, code=0):
-    p = subprocess.run([SC, *map(str, args)], capture_output=True, text=True)
-    assert p.returncode == code, (args, p.returncode, p.stdout[-2000:], p.stderr)
-    return p
-
-
-def ok(cond, what):
-    global checks
-    assert cond, what
-    checks += 1
+from clitest import SC, checks, ok, run  # noqa: E402
 
 
 def levels(spec, *extra):
@@ -102,4 +88,4 @@ open("bad.json", "w").write('{"states": 2, "symbols": 1, "delta": [[0], [5]]}')
 p = run("decompose", "bad.json", code=4)
 ok(len(p.stderr.strip().splitlines()) == 1, p.stderr)
 run("decompose", "T4", "--json", "--dot", code=2)
-print(f"test_decompose: {checks} checks passed")
+print(f"test_decompose: {checks()} checks passed")

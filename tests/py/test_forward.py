@@ -13,7 +13,6 @@ Plus malformed models and inputs: exit 4, one line on stderr, no output files.""
 import json
 import os
 import struct
-import subprocess
 import sys
 
 import numpy as np
@@ -22,20 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
                                 "tools"))
 import canonical  # noqa: E402
 
-SC = os.environ["SHORTCUT"]
-checks = 0
-
-
-def run(*args, code=0):
-    p = subprocess.run([SC, *map(str, args)], capture_output=True, text=True)
-    assert p.returncode == code, (args, p.returncode, p.stderr)
-    return p
-
-
-def ok(cond, what):
-    global checks
-    assert cond, what
-    checks += 1
+from clitest import SC, checks, ok, run  # noqa: E402
 
 
 CONFIGS = [
@@ -173,4 +159,4 @@ for i, cfg in enumerate(CONFIGS):
         w = check_model(i, cfg, dtype)
         print(f"model {i} {cfg['attention']}/{cfg['norm']}/{cfg['activation']} {dtype}: "
               f"relative bound widths f64 {w['f64']:.2e}, f32 {w['f32']:.2e}")
-print(f"test_forward: {checks} checks passed")
+print(f"test_forward: {checks()} checks passed")

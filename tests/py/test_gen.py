@@ -8,20 +8,7 @@ import sys
 
 import numpy as np
 
-SC = os.environ["SHORTCUT"]
-checks = 0
-
-
-def run(*args, code=0):
-    p = subprocess.run([SC, *map(str, args)], capture_output=True, text=True)
-    assert p.returncode == code, (args, p.returncode, p.stderr)
-    return p
-
-
-def ok(cond, what):
-    global checks
-    assert cond, what
-    checks += 1
+from clitest import SC, checks, ok, run  # noqa: E402
 
 
 def gen(spec, prefix, *extra):
@@ -147,7 +134,7 @@ for flags, p_i in [([], 0.8), (["--sparse"], 0.98), (["--dense"], 0.1), (["--p-i
                 assert bits[r, p] - 3 == mem and y[r, 2 * p + 1] == mem
             else:
                 assert y[r, 2 * p + 1] == -1
-    checks += 1
+    ok(True, "FFL rows replayed by the definition")
     mid = ins[:, 1:-1].ravel()
     freq = np.bincount(mid, minlength=3) / mid.size
     expect = np.array([(1 - p_i) / 2, (1 - p_i) / 2, p_i])
@@ -226,4 +213,4 @@ ok(files() == before, ("files left after a failed write", set(files()) ^ set(bef
 p = run("gen", "--help")
 ok("--random-length" in p.stdout and "ffl" in p.stdout, "help")
 
-print(f"test_gen: {checks} checks passed")
+print(f"test_gen: {checks()} checks passed")
