@@ -35,6 +35,10 @@ int sc_attn_ws_init(sc_attn_ws *ws, size_t Tmax, size_t dmax, mpfr_prec_t prec)
     int rc = sc_xctx_init(&ws->cx, prec, 0);
     if (rc)
         return rc;
+    if (sc_xctx_reserve_softmax(&ws->cx, Tmax, dmax)) { /* the fast softmax path's scratch */
+        sc_xctx_clear(&ws->cx);
+        return SC_X_ENOMEM;
+    }
     size_t nk = Tmax * dmax;
     ws->s = sc_iv_array_new(Tmax, prec);
     ws->vacc = sc_iv_array_new(dmax, prec);
@@ -387,6 +391,10 @@ int sc_attn_softmax_iv(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const
         return SC_X_ENONFINITE;
     int rc = set_scale(scale, dh, ws);
     if (rc)
+        return rc;
+    /* point inputs (floats, doubles): exact fixed-point arithmetic (exact.h) */
+    rc = sc_x_softmax_fast(out, ldo, Q, ldq, K, ldk, V, ldv, T, dh, &ws->scale, &ws->cx);
+    if (rc != SC_X_FAST_NA)
         return rc;
     for (size_t i = 0; i < T; i++) {
         ws->fail_row = i;

@@ -26,6 +26,9 @@ static int prec_ok(mpfr_prec_t p) { return p >= SC_X_PREC_MIN && p <= SC_X_PREC_
 
 /* ------------------------------------------------------------------ scratch context */
 
+struct sc_xfast;
+static void xfast_free(struct sc_xfast *f);
+
 int sc_xctx_init(sc_xctx *cx, mpfr_prec_t prec, size_t nmax)
 {
     if (!cx || !prec_ok(prec))
@@ -42,6 +45,8 @@ int sc_xctx_init(sc_xctx *cx, mpfr_prec_t prec, size_t nmax)
     }
     cx->nmax = nmax;
     cx->prec = prec;
+    cx->no_fast = 0;
+    cx->fast = NULL;
     for (int k = 0; k < 6; k++)
         mpz_init(cx->z[k]);
     for (int k = 0; k < 8; k++)
@@ -66,6 +71,8 @@ void sc_xctx_clear(sc_xctx *cx)
         mpfr_clear(cx->f[k]);
     for (int k = 0; k < 4; k++)
         sc_iv_clear(&cx->v[k]);
+    xfast_free(cx->fast);
+    cx->fast = NULL;
 }
 
 int sc_xctx_set_prec(sc_xctx *cx, mpfr_prec_t prec)
@@ -1207,4 +1214,698 @@ int sc_x_refine(sc_x_eval_fn eval, void *ctx, mpfr_prec_t prec0, mpfr_prec_t cap
             return rc;
         p = p > cap / 2 ? cap : 2 * p;
     }
+}
+
+/* ------------------------------------------------------------------ fast softmax attention */
+
+/* Fixed-point integer arithmetic for sc_x_softmax_fast (see exact.h for the method). Integers
+ * wider than 128 bits are u256: four 64-bit words, least significant first, two's complement
+ * when signed. */
+#include <pthread.h>
+#include <string.h>
+
+typedef unsigned __int128 u128;
+typedef __int128 i128;
+typedef struct { uint64_t w[4]; } u256;
+
+_Static_assert(GMP_NUMB_BITS == 64 && sizeof(mp_limb_t) == 8, "64-bit limbs expected");
+
+#define FX_DIG 52                       /* digit width of the block format */
+#define FX_NBITS 104                    /* |N| < 2^104: two digits */
+#define FX_MASK ((((int64_t)1) << FX_DIG) - 1)
+#define FX_EUNIT 125                    /* weights in units of 2^-125 */
+#define FX_EXP_ERR 16                   /* upper bound = lower bound + 16 units of 2^-127 */
+
+struct sc_xfast {
+    size_t Tmax, dmax;
+    int64_t *q1, *q0, *k1, *k0;         /* row r at r*dmax */
+    int64_t *qs, *ks;                   /* digit sums d1 + d0 (Karatsuba) */
+    u256 *pl, *ph;                      /* per score: products of the mantissas with scale */
+    int64_t *v1, *v0;                   /* column c at c*Tmax */
+    u128 *vps;                          /* column c at c*Tmax: prefix sums of |N| */
+    u128 *vpm;                          /* column c at c*Tmax: prefix maxima of |N| */
+    long *lq, *lk, *lv;                 /* block exponents */
+    uint64_t *tm;                       /* max(Tmax, dmax) extraction temporaries */
+    long *te;
+    unsigned char *tneg;
+    u128 *xm;                           /* per score: |x| mantissa, exponent, sign, inexact */
+    long *xe;
+    signed char *xs;
+    unsigned char *xi;
+    i128 *slo, *shi;                    /* fixed-point scores */
+    int64_t *e1, *e0;                   /* digits of the weights' lower bounds */
+};
+
+static void xfast_free(struct sc_xfast *f)
+{
+    if (!f)
+        return;
+    void *p[] = {f->q1, f->q0, f->k1, f->k0, f->qs, f->ks, f->pl, f->ph, f->vpm, f->v1, f->v0, f->vps, f->lq, f->lk, f->lv, f->tm,
+                 f->te, f->tneg, f->xm, f->xe, f->xs, f->xi, f->slo, f->shi, f->e1, f->e0};
+    for (size_t k = 0; k < sizeof p / sizeof p[0]; k++)
+        free(p[k]);
+    free(f);
+}
+
+int sc_xctx_reserve_softmax(sc_xctx *cx, size_t Tmax, size_t dmax)
+{
+    if (!cx)
+        return SC_X_EINVAL;
+    xfast_free(cx->fast);
+    cx->fast = NULL;
+    if (Tmax == 0 || dmax == 0 || Tmax > SC_XFAST_TMAX || dmax > SC_XFAST_DMAX)
+        return SC_X_OK;
+    struct sc_xfast *f = calloc(1, sizeof *f);
+    if (!f)
+        return SC_X_ENOMEM;
+    size_t n = Tmax * dmax, m = Tmax > dmax ? Tmax : dmax;
+    f->Tmax = Tmax;
+    f->dmax = dmax;
+    f->q1 = malloc(n * sizeof(int64_t));
+    f->q0 = malloc(n * sizeof(int64_t));
+    f->k1 = malloc(n * sizeof(int64_t));
+    f->k0 = malloc(n * sizeof(int64_t));
+    f->qs = malloc(n * sizeof(int64_t));
+    f->ks = malloc(n * sizeof(int64_t));
+    f->pl = malloc(Tmax * sizeof(u256));
+    f->ph = malloc(Tmax * sizeof(u256));
+    f->v1 = malloc(n * sizeof(int64_t));
+    f->v0 = malloc(n * sizeof(int64_t));
+    f->vps = malloc(n * sizeof(u128));
+    f->vpm = malloc(n * sizeof(u128));
+    f->lq = malloc(Tmax * sizeof(long));
+    f->lk = malloc(Tmax * sizeof(long));
+    f->lv = malloc(dmax * sizeof(long));
+    f->tm = malloc(m * sizeof(uint64_t));
+    f->te = malloc(m * sizeof(long));
+    f->tneg = malloc(m);
+    f->xm = malloc(Tmax * sizeof(u128));
+    f->xe = malloc(Tmax * sizeof(long));
+    f->xs = malloc(Tmax);
+    f->xi = malloc(Tmax);
+    f->slo = malloc(Tmax * sizeof(i128));
+    f->shi = malloc(Tmax * sizeof(i128));
+    f->e1 = malloc(Tmax * sizeof(int64_t));
+    f->e0 = malloc(Tmax * sizeof(int64_t));
+    if (!f->q1 || !f->q0 || !f->k1 || !f->k0 || !f->qs || !f->ks || !f->pl || !f->ph || !f->vpm || !f->v1 || !f->v0 || !f->vps || !f->lq ||
+        !f->lk || !f->lv || !f->tm || !f->te || !f->tneg || !f->xm || !f->xe || !f->xs ||
+        !f->xi || !f->slo || !f->shi || !f->e1 || !f->e0) {
+        xfast_free(f);
+        return SC_X_ENOMEM;
+    }
+    cx->fast = f;
+    return SC_X_OK;
+}
+
+/* ---- 256-bit helpers */
+
+static void u256_from_i128(u256 *r, i128 v)
+{
+    r->w[0] = (uint64_t)(u128)v;
+    r->w[1] = (uint64_t)((u128)v >> 64);
+    r->w[2] = r->w[3] = v < 0 ? ~(uint64_t)0 : 0;
+}
+
+static void u256_shl(u256 *r, unsigned sh) /* sh < 256 */
+{
+    unsigned q = sh / 64, b = sh % 64;
+    uint64_t w[4];
+    for (int k = 3; k >= 0; k--) {
+        int s = k - (int)q;
+        uint64_t hi = s >= 0 ? r->w[s] : 0, lo = s >= 1 ? r->w[s - 1] : 0;
+        w[k] = b ? (hi << b) | (lo >> (64 - b)) : hi;
+    }
+    memcpy(r->w, w, sizeof w);
+}
+
+static void u256_add(u256 *r, const u256 *a)
+{
+    unsigned c = 0;
+    for (int k = 0; k < 4; k++) {
+        u128 s = (u128)r->w[k] + a->w[k] + c;
+        r->w[k] = (uint64_t)s;
+        c = (unsigned)(s >> 64);
+    }
+}
+
+static void u256_neg(u256 *r)
+{
+    unsigned c = 1;
+    for (int k = 0; k < 4; k++) {
+        u128 s = (u128)(uint64_t)~r->w[k] + c;
+        r->w[k] = (uint64_t)s;
+        c = (unsigned)(s >> 64);
+    }
+}
+
+static int u256_isneg(const u256 *a) { return (a->w[3] >> 63) != 0; }
+
+/* r += v * 2^sh (v signed, sh < 128) */
+static void u256_addsh(u256 *r, i128 v, unsigned sh)
+{
+    u256 t;
+    u256_from_i128(&t, v);
+    if (sh)
+        u256_shl(&t, sh);
+    u256_add(r, &t);
+}
+
+/* Bit length of a magnitude (0 for 0). */
+static long u256_bitlen(const u256 *a)
+{
+    for (int k = 3; k >= 0; k--)
+        if (a->w[k])
+            return 64 * k + 64 - __builtin_clzll(a->w[k]);
+    return 0;
+}
+
+/* a != 0 (a magnitude): a = (m + theta) * 2^e with m in [2^127, 2^128), theta in [0, 1),
+ * theta = 0 iff *inexact == 0. */
+static void u256_top128(const u256 *a, u128 *m, long *e, int *inexact)
+{
+    long b = u256_bitlen(a);
+    u256 t = *a;
+    *inexact = 0;
+    if (b <= 128) {
+        u256_shl(&t, (unsigned)(128 - b));
+        *e = b - 128;
+    } else {
+        unsigned s = (unsigned)(b - 128), q = s / 64, r = s % 64;
+        for (unsigned k = 0; k < q; k++)
+            if (t.w[k])
+                *inexact = 1;
+        if (r && (t.w[q] << (64 - r)))
+            *inexact = 1;
+        uint64_t w[4] = {0, 0, 0, 0};
+        for (unsigned k = 0; k + q < 4; k++) {
+            uint64_t lo = t.w[k + q], hi = k + q + 1 < 4 ? t.w[k + q + 1] : 0;
+            w[k] = r ? (lo >> r) | (hi << (64 - r)) : lo;
+        }
+        memcpy(t.w, w, sizeof w);
+        *e = (long)s;
+    }
+    *m = ((u128)t.w[1] << 64) | t.w[0];
+}
+
+/* The 256-bit product a * b. */
+static void mul128(u256 *r, u128 a, u128 b)
+{
+    uint64_t a1 = (uint64_t)(a >> 64), a0 = (uint64_t)a, b1 = (uint64_t)(b >> 64),
+             b0 = (uint64_t)b;
+    u128 ll = (u128)a0 * b0, lh = (u128)a0 * b1, hl = (u128)a1 * b0, hh = (u128)a1 * b1;
+    u128 mid = (ll >> 64) + (uint64_t)lh + (uint64_t)hl;
+    u128 hi = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
+    r->w[0] = (uint64_t)ll;
+    r->w[1] = (uint64_t)mid;
+    r->w[2] = (uint64_t)hi;
+    r->w[3] = (uint64_t)(hi >> 64);
+}
+
+/* floor(a * b / 2^127) for a, b <= 2^127 (the result is <= 2^127). */
+static inline u128 mulf(u128 a, u128 b)
+{
+    uint64_t a1 = (uint64_t)(a >> 64), a0 = (uint64_t)a, b1 = (uint64_t)(b >> 64),
+             b0 = (uint64_t)b;
+    u128 ll = (u128)a0 * b0, lh = (u128)a0 * b1, hl = (u128)a1 * b0, hh = (u128)a1 * b1;
+    u128 mid = (ll >> 64) + (uint64_t)lh + (uint64_t)hl;
+    u128 hi = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
+    return (hi << 1) | ((uint64_t)mid >> 63);
+}
+
+/* floor (up = 0) or ceil (up = 1) of a * 2^-s for a magnitude a and s >= 0; must fit 128 bits */
+static u128 u256_shr_round(const u256 *a, long s, int up)
+{
+    if (s >= 256)
+        return up && u256_bitlen(a) ? 1 : 0;
+    unsigned q = (unsigned)s / 64, r = (unsigned)s % 64;
+    int lost = 0;
+    for (unsigned k = 0; k < q; k++)
+        if (a->w[k])
+            lost = 1;
+    if (r && (a->w[q] << (64 - r)))
+        lost = 1;
+    uint64_t w[2] = {0, 0};
+    for (unsigned k = 0; k < 2 && k + q < 4; k++) {
+        uint64_t lo = a->w[k + q], hi = k + q + 1 < 4 ? a->w[k + q + 1] : 0;
+        w[k] = r ? (lo >> r) | (hi << (64 - r)) : lo;
+    }
+    return (((u128)w[1] << 64) | w[0]) + (u128)(up && lost);
+}
+
+/* ---- exp tables: floor(exp(-k * 2^-8t) * 2^127), t = 0 (k < 88), 1, 2, 3 (k < 256) */
+
+static u128 xt_tab[4][256];
+static pthread_once_t xt_once = PTHREAD_ONCE_INIT;
+static int fx_layout_ok; /* the significand reads below were checked against MPFR itself */
+
+#if GMP_NUMB_BITS != 64 || GMP_NAIL_BITS != 0
+#error "the fast softmax path reads MPFR significands as 64-bit limbs"
+#endif
+
+static int fx_point(const sc_iv *x, uint64_t *m, long *e, unsigned char *neg);
+static int fx_mant(mpfr_srcptr x, u128 *m, long *e);
+
+/* fx_point / fx_mant read the limbs of ordinary mpfr_t values through
+ * mpfr_custom_get_significand (documented for custom-initialised numbers; for ordinary ones it
+ * is the same significand pointer in every MPFR release). Check that reading against MPFR's
+ * documented mpfr_get_z_2exp on a few values once; if it ever disagrees, the fast path is
+ * disabled and every softmax goes through the MPFR path. */
+static int fx_layout_check(void)
+{
+    static const double vals[] = {3.0, -0.75, 0x1p-100, 12345.0625, -0x1.fffffffffffffp+60};
+    sc_iv x;
+    mpz_t z;
+    sc_iv_init(&x, 128);
+    mpz_init(z);
+    int good = 1;
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0] && good; i++) {
+        mpfr_set_d(x.lo, vals[i], MPFR_RNDN); /* exact: 128 >= 53 bits */
+        mpfr_set(x.hi, x.lo, MPFR_RNDN);
+        uint64_t m;
+        long e, ez = mpfr_get_z_2exp(z, x.lo); /* documented: |v| = |z| 2^ez */
+        unsigned char neg;
+        good = fx_point(&x, &m, &e, &neg);
+        mpz_abs(z, z);
+        while (good && mpz_even_p(z)) {
+            mpz_fdiv_q_2exp(z, z, 1);
+            ez++;
+        }
+        good = good && mpz_cmp_ui(z, m) == 0 && ez == e && neg == (vals[i] < 0);
+        if (good) { /* the 128-bit mantissa of |v|: m shifted to the top bit */
+            u128 mm;
+            long em;
+            int sh = 127 - (63 - __builtin_clzll(m));
+            mpfr_abs(x.lo, x.lo, MPFR_RNDN);
+            good = fx_mant(x.lo, &mm, &em) && mm == (u128)m << sh && em == e - sh;
+        }
+    }
+    mpz_clear(z);
+    sc_iv_clear(&x);
+    return good;
+}
+
+static void xt_init(void)
+{
+    fx_layout_ok = fx_layout_check();
+    mpfr_t x;
+    mpz_t z;
+    mpfr_init2(x, 256);
+    mpz_init(z);
+    for (int t = 0; t < 4; t++)
+        for (int k = 0; k < (t ? 256 : 88); k++) {
+            mpfr_set_si_2exp(x, -k, -8 * t, MPFR_RNDN); /* exact */
+            mpfr_exp(x, x, MPFR_RNDD);                  /* <= exp(-k 2^-8t) */
+            mpfr_mul_2ui(x, x, 127, MPFR_RNDD);         /* exact */
+            mpfr_get_z(z, x, MPFR_RNDD);                /* floor: <= the value, > value - 2 */
+            xt_tab[t][k] = ((u128)mpz_getlimbn(z, 1) << 64) | mpz_getlimbn(z, 0);
+        }
+    mpz_clear(z);
+    mpfr_clear(x);
+}
+
+/* A lower bound L (units 2^-127) of exp(-U 2^-G), U < 2^128, 1 <= G, with
+ * exp(-U 2^-G) * 2^127 <= L + FX_EXP_ERR.
+ * Lower bound: every factor used is a lower bound of a value in [0, 1] (tables: floors of
+ * MPFR values rounded down; the argument rounded up, exp being decreasing; the polynomial
+ * value minus 2, below the degree-5 partial sum p5 of the alternating series of exp(-r),
+ * r < 2^-24, which is below exp(-r)), and a truncated product of lower bounds of
+ * nonnegatives is a lower bound.
+ * Upper bound (units 2^-127): with factor lower bounds A, B <= 2^127 of a <= A + alpha,
+ * b <= B + beta, ab/2^127 <= floor(AB/2^127) + 1 + alpha + beta + alpha beta/2^127, so the
+ * errors add: four tables < 1 + 2^-120 each, four truncating products < 1 each (+ < 2^-100
+ * for alpha beta), the argument's fraction rounded up to 2^-128 (relative 2^-128: < 0.5),
+ * the Taylor argument rounded up to 2^-127 (< 1), the polynomial: each Horner step of the
+ * computed value is within 1 (floor of the coefficient) + 1 (truncation) + R * (previous
+ * error) of the exact step, R < 2^-24, so the final value t is within 1.0001 of p5; used as
+ * t - 2, and exp(-r) <= p5 + r^6/720 <= (t - 2) + 3.0002 -- total < 4.01 + 4.01 + 0.5 + 1 +
+ * 3.01 < 13 <= FX_EXP_ERR = 16. */
+static u128 fx_exp_lo(u128 U, long G, unsigned *err)
+{
+    *err = FX_EXP_ERR;
+    u128 xi, xf;
+    if (G >= 256) {
+        xi = 0;
+        xf = U != 0;
+    } else if (G >= 128) {
+        xi = 0;
+        unsigned s = (unsigned)(G - 128);
+        xf = s ? (U >> s) + ((U & (((u128)1 << s) - 1)) != 0) : U;
+    } else {
+        xi = U >> G;
+        xf = U << (128 - G);
+    }
+    if (xi >= 88) {
+        *err = 4; /* exp(-88) 2^127 < 1.1 */
+        return 0;
+    }
+    const u128 one = (u128)1 << 127;
+    u128 C = xt_tab[1][(unsigned)(xf >> 120)];
+    C = mulf(C, xt_tab[2][(unsigned)(xf >> 112) & 255]);
+    C = mulf(C, xt_tab[3][(unsigned)(xf >> 104) & 255]);
+    u128 r = xf & (((u128)1 << 104) - 1);    /* units 2^-128: r < 2^-24 */
+    u128 R = (r >> 1) + (r & 1);             /* units 2^-127, rounded up */
+    /* p = 1 - R (1 - R (1/2 - R (1/6 - R (1/24 - R/120)))) */
+    u128 t = one / 120;
+    t = one / 24 - mulf(R, t);
+    t = one / 6 - mulf(R, t);
+    t = (one >> 1) - mulf(R, t);
+    t = one - mulf(R, t);
+    t = one - mulf(R, t);
+    C = mulf(C, t - 2); /* exp(-frac) * 2^127 in [C, C + 13) */
+    if (xi == 0)
+        return C;
+    /* times exp(-xi) <= T0 + 1.01 (T0 <= e^-1 2^127): the error becomes < 1 (truncation) +
+     * 1.01 + 13 T0/2^127 + tiny: < 8, and < 3 once T0 <= e^-3 2^127 */
+    *err = xi < 3 ? 8 : 3;
+    return mulf(C, xt_tab[0][(unsigned)xi]);
+}
+
+/* ---- the block format */
+
+/* x a point enclosure whose value is (-1)^neg m 2^e with m < 2^64 odd (or 0): 1, else 0. */
+static int fx_point(const sc_iv *x, uint64_t *m, long *e, unsigned char *neg)
+{
+    mpfr_srcptr lo = x->lo;
+    if (mpfr_zero_p(lo)) {
+        *m = 0;
+        *e = 0;
+        *neg = 0;
+        return mpfr_zero_p(x->hi);
+    }
+    if (!mpfr_regular_p(lo) || !mpfr_equal_p(lo, x->hi))
+        return 0;
+    size_t nl = (size_t)((mpfr_get_prec(lo) + 63) / 64);
+    const mp_limb_t *d = mpfr_custom_get_significand(lo);
+    for (size_t k = 0; k + 1 < nl; k++)
+        if (d[k])
+            return 0;
+    uint64_t top = d[nl - 1];
+    int tz = __builtin_ctzll(top);
+    *m = top >> tz;
+    *e = (long)mpfr_get_exp(lo) - 64 + tz;
+    *neg = mpfr_sgn(lo) < 0;
+    return 1;
+}
+
+/* x[k*sx], k < n, as N_k 2^L with |N_k| < 2^104 exactly, N_k = d1[k*sd] 2^52 + d0[k*sd],
+ * 0 <= d0 < 2^52. 0 if an entry is not a suitable point or the span is too wide. */
+static int fx_block(const sc_iv *x, size_t sx, size_t n, int64_t *d1, int64_t *d0, size_t sd,
+                    long *L, struct sc_xfast *f)
+{
+    long emax = LONG_MIN;
+    for (size_t k = 0; k < n; k++) {
+        if (!fx_point(&x[k * sx], &f->tm[k], &f->te[k], &f->tneg[k]))
+            return 0;
+        if (f->tm[k]) {
+            if (f->te[k] < -(1L << 40) || f->te[k] > (1L << 40))
+                return 0;
+            long top = f->te[k] + 64 - __builtin_clzll(f->tm[k]);
+            if (top > emax)
+                emax = top;
+        }
+    }
+    *L = emax == LONG_MIN ? 0 : emax - FX_NBITS;
+    for (size_t k = 0; k < n; k++) {
+        i128 N = 0;
+        if (f->tm[k]) {
+            long sh = f->te[k] - *L;
+            if (sh < 0)
+                return 0;
+            N = (i128)((u128)f->tm[k] << sh); /* < 2^104 */
+            if (f->tneg[k])
+                N = -N;
+        }
+        d1[k * sd] = (int64_t)(N >> FX_DIG); /* floor */
+        d0[k * sd] = (int64_t)(N & FX_MASK);
+    }
+    return 1;
+}
+
+/* A positive MPFR bound at precision <= 128 as m 2^e, m in [2^127, 2^128) (exact). */
+static int fx_mant(mpfr_srcptr x, u128 *m, long *e)
+{
+    if (!mpfr_regular_p(x) || mpfr_sgn(x) <= 0 || mpfr_get_prec(x) > 128)
+        return 0;
+    size_t nl = (size_t)((mpfr_get_prec(x) + 63) / 64);
+    const mp_limb_t *d = mpfr_custom_get_significand(x);
+    *m = nl == 2 ? ((u128)d[1] << 64) | d[0] : (u128)d[0] << 64;
+    *e = (long)mpfr_get_exp(x) - 128;
+    return 1;
+}
+
+/* r = the value sign * m 2^e (m in [2^127, 2^128)) rounded to r's precision in mode rnd. */
+static void fx_set_mpfr(mpfr_ptr r, int neg, u128 m, long e, mpfr_rnd_t rnd)
+{
+    mp_limb_t d[2] = {(mp_limb_t)(uint64_t)m, (mp_limb_t)(uint64_t)(m >> 64)};
+    mpfr_t v;
+    mpfr_custom_init_set(v, neg ? -MPFR_REGULAR_KIND : MPFR_REGULAR_KIND,
+                         (mpfr_exp_t)(e + 128), 128, d);
+    mpfr_set(r, v, rnd);
+}
+
+/* Directed bound of (num / Z) * 2^L where num is a signed 256-bit integer and the positive
+ * Z lies in [Zlo, Zhi]; rl = lower bound of 1/Zhi, rh = upper bound of 1/Zlo, both as
+ * mantissa (in [2^127, 2^128)) and exponent. up: upper bound, else lower. */
+static void fx_quot(mpfr_ptr r, const u256 *num, long L, u128 rlm, long rle, u128 rhm,
+                    long rhe, int up)
+{
+    u256 a = *num;
+    int neg = u256_isneg(&a);
+    if (neg)
+        u256_neg(&a);
+    if (!u256_bitlen(&a)) {
+        mpfr_set_zero(r, 1);
+        return;
+    }
+    /* |bound| rounded toward zero (lower bound of a positive, upper of a negative value) or
+     * away from zero */
+    int away = up != neg;
+    u128 m;
+    long e;
+    int inexact;
+    u256_top128(&a, &m, &e, &inexact);
+    u128 rm = away ? rhm : rlm; /* |num|/Z: larger with 1/Zlo */
+    long re = away ? rhe : rle;
+    if (away && inexact) {
+        if (m == ~(u128)0) {
+            m = (u128)1 << 127;
+            e++;
+        } else {
+            m++;
+        }
+    }
+    u256 p;
+    mul128(&p, m, rm); /* in [2^254, 2^256) */
+    long b = u256_bitlen(&p);
+    u128 q = u256_shr_round(&p, b - 128, away);
+    long qe = e + re + (b - 128);
+    if (q >> 127 == 0 || (q == 0 && away)) { /* ceil overflowed to 2^128 (wrapped) */
+        q = (u128)1 << 127;
+        qe++;
+    }
+    fx_set_mpfr(r, neg, q, qe + L, up ? MPFR_RNDU : MPFR_RNDD);
+}
+
+int sc_x_softmax_fast(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const sc_iv *K,
+                      size_t ldk, const sc_iv *V, size_t ldv, size_t T, size_t dh,
+                      const sc_iv *scale, sc_xctx *cx)
+{
+    struct sc_xfast *f = cx ? cx->fast : NULL;
+    if (!f || cx->no_fast || T == 0 || T > f->Tmax || dh == 0 || dh > f->dmax ||
+        cx->prec > 128 || !scale)
+        return SC_X_FAST_NA;
+    pthread_once(&xt_once, xt_init);
+    if (!fx_layout_ok)
+        return SC_X_FAST_NA;
+    u128 sgl, sgh;
+    long egl, egh;
+    if (!fx_mant(scale->lo, &sgl, &egl) || !fx_mant(scale->hi, &sgh, &egh))
+        return SC_X_FAST_NA;
+    size_t D = f->dmax, TM = f->Tmax;
+    for (size_t i = 0; i < T; i++)
+        if (!fx_block(&Q[i * ldq], 1, dh, &f->q1[i * D], &f->q0[i * D], 1, &f->lq[i], f) ||
+            !fx_block(&K[i * ldk], 1, dh, &f->k1[i * D], &f->k0[i * D], 1, &f->lk[i], f))
+            return SC_X_FAST_NA;
+    for (size_t i = 0; i < T; i++)
+        for (size_t c = 0; c < dh; c++) {
+            f->qs[i * D + c] = f->q1[i * D + c] + f->q0[i * D + c]; /* |.| <= 2^53 */
+            f->ks[i * D + c] = f->k1[i * D + c] + f->k0[i * D + c];
+        }
+    for (size_t c = 0; c < dh; c++) {
+        if (!fx_block(&V[c], ldv, T, &f->v1[c * TM], &f->v0[c * TM], 1, &f->lv[c], f))
+            return SC_X_FAST_NA;
+        u128 ps = 0, pm = 0;
+        for (size_t j = 0; j < T; j++) {
+            i128 N = (i128)f->v1[c * TM + j] * ((i128)1 << FX_DIG) + f->v0[c * TM + j];
+            u128 a = (u128)(N < 0 ? -N : N);
+            ps += a;
+            pm = a > pm ? a : pm;
+            f->vps[c * TM + j] = ps;
+            f->vpm[c * TM + j] = pm;
+        }
+    }
+    MPFR_DECL_INIT(zb, 192);
+    MPFR_DECL_INIT(rb, 128);
+    for (size_t i = 0; i < T; i++) {
+        const int64_t *qa1 = &f->q1[i * D], *qa0 = &f->q0[i * D], *qas = &f->qs[i * D];
+        /* exact scores x_j = q_i.k_j, as (sign, 128-bit mantissa rounded down, exponent) */
+        long bmax = LONG_MIN;
+        for (size_t j = 0; j <= i; j++) {
+            const int64_t *kb1 = &f->k1[j * D], *kb0 = &f->k0[j * D], *kbs = &f->ks[j * D];
+            /* exact: a1 = sum (q1 + q0)(k1 + k0) - a2 - a0 = sum q1 k0 + q0 k1; every term
+             * <= 2^106, dh <= 2^16 terms */
+            i128 a2 = 0, a1 = 0, a0 = 0;
+            for (size_t c = 0; c < dh; c++) {
+                a2 += (i128)qa1[c] * kb1[c];
+                a1 += (i128)qas[c] * kbs[c];
+                a0 += (i128)qa0[c] * kb0[c];
+            }
+            a1 -= a2 + a0;
+            u256 S;
+            u256_from_i128(&S, a0);
+            u256_addsh(&S, a1, FX_DIG);
+            u256_addsh(&S, a2, 2 * FX_DIG);
+            f->xs[j] = 0;
+            if (!u256_bitlen(&S))
+                continue;
+            f->xs[j] = u256_isneg(&S) ? -1 : 1;
+            if (f->xs[j] < 0)
+                u256_neg(&S);
+            int inexact;
+            u256_top128(&S, &f->xm[j], &f->xe[j], &inexact);
+            f->xi[j] = (unsigned char)inexact;
+            f->xe[j] += f->lq[i] + f->lk[j];
+            /* |x| in [xm, xm + xi] 2^xe; |s| in [xm sgl 2^(xe+egl), (xm+xi) sgh 2^(xe+egh)] */
+            u128 mh = f->xm[j] + f->xi[j]; /* xm + 1 may wrap: then use 2^127 * 2 */
+            long eh = f->xe[j];
+            if (!mh) {
+                mh = (u128)1 << 127;
+                eh++;
+            }
+            mul128(&f->pl[j], f->xm[j], sgl); /* |s| >= pl 2^(xe + egl) */
+            mul128(&f->ph[j], mh, sgh);       /* |s| <= ph 2^(eh + egh) */
+            f->xi[j] = (unsigned char)(eh - f->xe[j]); /* 1 iff wrapped */
+            long b = u256_bitlen(&f->ph[j]) + eh + egh; /* |s_j| < 2^b */
+            if (b > bmax)
+                bmax = b;
+        }
+        long G = 126 - bmax; /* |s_j| < 2^126 grid units of 2^-G */
+        if (bmax == LONG_MIN)
+            G = 126;
+        if (G < 25 || G > (1L << 40))
+            return SC_X_FAST_NA;
+        /* fixed-point score bounds: |s| in [xm sgl 2^(xe+egl), (xm+xi) sgh 2^(xe+egh)] */
+        i128 mx = 0;
+        for (size_t j = 0; j <= i; j++) {
+            i128 lo = 0, hi = 0;
+            if (f->xs[j]) {
+                long el = f->xe[j], eh = el + f->xi[j];
+                u128 al = u256_shr_round(&f->pl[j], -(el + egl + G), 0);
+                u128 ah = u256_shr_round(&f->ph[j], -(eh + egh + G), 1);
+                if (f->xs[j] > 0) {
+                    lo = (i128)al;
+                    hi = (i128)ah;
+                } else {
+                    lo = -(i128)ah;
+                    hi = -(i128)al;
+                }
+            }
+            f->slo[j] = lo;
+            f->shi[j] = hi;
+            if (j == 0 || hi > mx)
+                mx = hi;
+        }
+        /* weights e_j in [E_j, E_j + w_j] 2^-125 */
+        u128 zl = 0, zh = 0, W = 0, Ws = 0; /* max and sum of the w_j (Ws < 2^74) */
+        uint64_t zlc = 0, zhc = 0;
+        for (size_t j = 0; j <= i; j++) {
+            u128 Uhi = (u128)mx - (u128)f->slo[j], Ulo = (u128)mx - (u128)f->shi[j]; /* <= 2^127 */
+            u128 Dl = Uhi - Ulo;
+            unsigned err;
+            u128 C = fx_exp_lo(Uhi, G, &err);
+            u128 El = C >> 2, Eu = (C + err + 3) >> 2; /* exp(-u_hi) in [El, Eu] */
+            /* exp(-u_lo) = exp(-u_hi) e^delta, delta = D 2^-G: e^delta <= 1 + delta + delta^2
+             * for delta <= 1, and Eu delta^2 < 1 for delta < 2^-64 (Eu < 2^126); else
+             * e^delta <= 1 + 2 delta for delta <= 1 */
+            if (Dl >> 62 || (G < 62 && Dl > ((u128)1 << G)))
+                return SC_X_FAST_NA;
+            u256 p;
+            mul128(&p, Eu, Dl);
+            u128 Eh;
+            if (G >= 128 || (G >= 64 && Dl < ((u128)1 << (G - 64))))
+                Eh = Eu + u256_shr_round(&p, G, 1) + 1;
+            else
+                Eh = Eu + u256_shr_round(&p, G - 1, 1);
+            if (Eh >> 126 || (Eh - El) >> 63)
+                return SC_X_FAST_NA;
+            if (Eh - El > W)
+                W = Eh - El;
+            Ws += Eh - El;
+            f->e1[j] = (int64_t)(El >> 63);
+            f->e0[j] = (int64_t)(El & (((u128)1 << 63) - 1));
+            zl += El;
+            zlc += zl < El;
+            zh += Eh;
+            zhc += zh < Eh;
+        }
+        /* reciprocal bounds: rl <= 1/Zhi, rh >= 1/Zlo (Z in units 2^-125; Zlo >= 1 since the
+         * top score has u_hi = its own width, tiny: checked below) */
+        u128 rlm, rhm;
+        long rle, rhe;
+        {
+            /* zb = zhc 2^128 + zh exactly (192 bits), then 1/zb rounded down */
+            mpfr_set_ui_2exp(zb, (unsigned long)zhc, 128, MPFR_RNDN);
+            MPFR_DECL_INIT(t, 64);
+            mpfr_set_ui_2exp(t, (unsigned long)(uint64_t)(zh >> 64), 64, MPFR_RNDN);
+            mpfr_add(zb, zb, t, MPFR_RNDN);
+            mpfr_set_ui(t, (unsigned long)zh, MPFR_RNDN);
+            mpfr_add(zb, zb, t, MPFR_RNDN);
+            mpfr_ui_div(rb, 1, zb, MPFR_RNDD);
+            if (!fx_mant(rb, &rlm, &rle))
+                return SC_X_FAST_NA;
+            mpfr_set_ui_2exp(zb, (unsigned long)zlc, 128, MPFR_RNDN);
+            mpfr_set_ui_2exp(t, (unsigned long)(uint64_t)(zl >> 64), 64, MPFR_RNDN);
+            mpfr_add(zb, zb, t, MPFR_RNDN);
+            mpfr_set_ui(t, (unsigned long)zl, MPFR_RNDN);
+            mpfr_add(zb, zb, t, MPFR_RNDN);
+            if (mpfr_sgn(zb) <= 0)
+                return SC_X_FAST_NA;
+            mpfr_ui_div(rb, 1, zb, MPFR_RNDU);
+            if (!fx_mant(rb, &rhm, &rhe))
+                return SC_X_FAST_NA;
+        }
+        /* out_c = 2^lv_c [A - R, A + R] / Z, A = sum_j E_j N_jc exact, R >= sum_j w_j |N_jc|:
+         * the smaller of max_j w_j * sum_j |N_jc| and sum_j w_j * max_j |N_jc| */
+        for (size_t c = 0; c < dh; c++) {
+            const int64_t *vb1 = &f->v1[c * TM], *vb0 = &f->v0[c * TM];
+            i128 a3 = 0, a2 = 0, a1 = 0, a0 = 0;
+            for (size_t j = 0; j <= i; j++) {
+                int64_t x1 = f->e1[j], x0 = f->e0[j], y1 = vb1[j], y0 = vb0[j];
+                a3 += (i128)x1 * y1;
+                a2 += (i128)x1 * y0;
+                a1 += (i128)x0 * y1;
+                a0 += (i128)x0 * y0;
+            }
+            u256 A, R, nlo, nhi;
+            u256_from_i128(&A, a0);
+            u256_addsh(&A, a1, FX_DIG);
+            u256_addsh(&A, a2, 63);
+            u256_addsh(&A, a3, 63 + FX_DIG);
+            mul128(&R, W, f->vps[c * TM + i]);
+            u256 R2;
+            mul128(&R2, Ws, f->vpm[c * TM + i]);
+            if (u256_bitlen(&R2) < u256_bitlen(&R) ||
+                (u256_bitlen(&R2) == u256_bitlen(&R) && R2.w[3] <= R.w[3] && R2.w[2] < R.w[2]))
+                R = R2;
+            nhi = A;
+            u256_add(&nhi, &R);
+            u256_neg(&R);
+            nlo = A;
+            u256_add(&nlo, &R);
+            sc_iv *y = &out[i * ldo + c];
+            fx_quot(y->lo, &nlo, f->lv[c], rlm, rle, rhm, rhe, 0);
+            fx_quot(y->hi, &nhi, f->lv[c], rlm, rle, rhm, rhe, 1);
+        }
+    }
+    return SC_X_OK;
 }

@@ -96,6 +96,9 @@ typedef struct sc_xctx {
     mpfr_t f[8];
     sc_iv v[4];
     mpz_t *zv;
+    int no_fast;       /* nonzero: never take the fixed-point fast paths (sc_x_softmax_fast);
+                          0 after sc_xctx_init. For cross-checks and benchmarks. */
+    struct sc_xfast *fast; /* scratch of the fast paths (sc_xctx_reserve_softmax), or NULL */
 } sc_xctx;
 
 /* prec in [SC_X_PREC_MIN, SC_X_PREC_MAX] (else SC_X_EINVAL); SC_X_ENOMEM if zv cannot be
@@ -104,6 +107,14 @@ int sc_xctx_init(sc_xctx *cx, mpfr_prec_t prec, size_t nmax);
 void sc_xctx_clear(sc_xctx *cx);
 /* Change the working precision (scratch values are lost). SC_X_EINVAL if out of range. */
 int sc_xctx_set_prec(sc_xctx *cx, mpfr_prec_t prec);
+/* Reserve the scratch of the fast softmax path (sc_x_softmax_fast) for up to Tmax positions
+ * and heads up to dmax wide (freed by sc_xctx_clear; a second call replaces it). Sizes beyond
+ * the fast path's limits (Tmax > SC_XFAST_TMAX or dmax > SC_XFAST_DMAX) reserve nothing and
+ * return SC_X_OK (the fast path then never applies). SC_X_ENOMEM if allocation fails (the
+ * context stays valid, without fast scratch). */
+#define SC_XFAST_TMAX 2048
+#define SC_XFAST_DMAX 65536
+int sc_xctx_reserve_softmax(sc_xctx *cx, size_t Tmax, size_t dmax);
 
 /* ------------------------------------------------------------------ dyadic rationals */
 
@@ -275,6 +286,44 @@ int sc_iv_layernorm(sc_iv *out, const sc_iv *x, size_t rows, size_t n, const dou
  * smallest of them (PyTorch convention). Otherwise SC_X_UNDECIDED and *idx = the candidate
  * with the largest upper bound. n >= 1 else SC_X_EINVAL. */
 int sc_iv_argmax(size_t *idx, const sc_iv *x, size_t n);
+
+/* ------------------------------------------------------------------ fast softmax attention */
+
+/* Returned by the fast paths when they do not apply; the caller then uses the MPFR path. */
+#define SC_X_FAST_NA (-1)
+
+/* Causal softmax attention (the semantics of sc_attn_softmax_iv, attention.h) by exact
+ * fixed-point integer arithmetic: out[i*ldo + c] encloses
+ *   sum_{j<=i} exp(s_ij - m_i) V[j][c] / sum_{j<=i} exp(s_ij - m_i),  s_ij = scale * q_i.k_j.
+ * Applies (else returns SC_X_FAST_NA and writes nothing that matters: the caller recomputes)
+ * when: cx->no_fast == 0, scratch reserved for T x dh (sc_xctx_reserve_softmax), 1 <= T,
+ * cx->prec <= 128, every entry of Q, K, V is a point enclosure whose value has at most 64
+ * significant bits (every float/double does), each row of Q and K and each column of V spans
+ * at most ~51 binary orders of magnitude between its largest and smallest nonzero entry (the
+ * block format below), scale is an enclosure of positive numbers at precision <= 128, and
+ * the scores are below 2^100 in magnitude. Never returns another error.
+ * How (and why it is rigorous):
+ *  - a row (column) is stored as integers N_k (|N_k| < 2^104) times one power of two, split
+ *    into two 52-bit digits; the dot products q_i.k_j are computed EXACTLY (4 digit products
+ *    per term accumulated in __int128, recombined in 256 bits);
+ *  - the exact dot product is rounded outward to 128 bits and multiplied by the outward
+ *    rounded 128-bit bounds of scale, then outward to a fixed-point grid of the row (|s| <
+ *    2^125 units); m_i = the largest upper bound (exact on the grid), u_ij = m_i - s_ij >= 0;
+ *  - exp(-u) for the upper end of u: 4 table factors (exp(-k), exp(-k/2^8), exp(-k/2^16),
+ *    exp(-k/2^24), each the floor of the value computed by MPFR) times a degree-5 Taylor
+ *    polynomial of the last < 2^-24, all in 2^-127 fixed point with truncation: a lower
+ *    bound, and the lower bound + 40 units is an upper bound (error budget in exact.c); the
+ *    other end uses exp(u_hi - u_lo) <= 1 + 2 (u_hi - u_lo);
+ *  - each weight is then an integer interval [E_j, E_j + w_j] * 2^-125 and sum_j E_j V[j][c]
+ *    is computed exactly (4 digit products per term), the w_j part bounded by
+ *    max_j w_j * sum_j |V[j][c]|; the normaliser's integer bounds are summed exactly; the
+ *    quotient is formed with outward-rounded 128-bit reciprocals and products, and rounded
+ *    outward once more to out's precision.
+ * Widths are close to those of the MPFR path at 128 bits (the tests check <= 2^-118
+ * relative on small cases). */
+int sc_x_softmax_fast(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const sc_iv *K,
+                      size_t ldk, const sc_iv *V, size_t ldv, size_t T, size_t dh,
+                      const sc_iv *scale, sc_xctx *cx);
 
 /* ------------------------------------------------------------------ refinement */
 

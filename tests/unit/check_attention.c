@@ -524,6 +524,117 @@ START_TEST(test_softmax_random)
 }
 END_TEST
 
+/* The fixed-point fast path (sc_x_softmax_fast, taken by sc_attn_softmax_iv for point
+ * inputs) against the MPFR reference path (cx.no_fast = 1) on random inputs: it applies to
+ * doubles, floats and ints; its 128-bit enclosures contain the 512-bit reference enclosures
+ * (a strict containment check: those are ~2^-500 wide around the real value), are at most
+ * 2^8 times as wide as the 128-bit reference ones plus 2^-112 max|v| (the fast path's
+ * weights carry absolute errors ~2^-123 where MPFR's are relative) and <= 2^-100
+ * relative; scale given or 1/sqrt(dh), peaked (large scores) and flat softmax, T = 1. It
+ * does not apply (SC_X_FAST_NA) to non-point enclosures, to rows spanning more than 2^51
+ * binary orders, to precision > 128 or when disabled; the results are then the reference
+ * path's. */
+START_TEST(test_softmax_fast)
+{
+    enum { T = 33, D = 8 };
+    static const double amp[] = {1, 0.01, 8, 40};
+    double q[T * D], k[T * D], v[T * D];
+    sc_xctx cx;
+    sc_xctx_init(&cx, 128, 0);
+    sc_attn_ws *ws = ws_new(T, D, 128), *ws5 = ws_new(T, D, 512);
+    sc_iv *out = sc_iv_array_new(T * D, 128), *ref = sc_iv_array_new(T * D, 128),
+          *ref5 = sc_iv_array_new(T * D, 512), sc, sc5;
+    sc_iv_init(&sc, 128);
+    sc_iv_init(&sc5, 512);
+    for (int trial = 0; trial < 16; trial++) {
+        double a = amp[trial % 4];
+        for (int i = 0; i < T * D; i++) {
+            q[i] = rnd_gauss() * a;
+            k[i] = rnd_gauss();
+            v[i] = rnd_gauss() * (trial % 3 ? 1 : 1e-3);
+            if (trial % 5 == 1) { /* floats */
+                q[i] = (float)q[i];
+                v[i] = (float)v[i];
+            }
+            if (trial % 5 == 2) /* small integers, zeros included */
+                k[i] = (double)(int)(rnd() % 7) - 3;
+        }
+        size_t Tt = trial == 7 ? 1 : T;
+        sc_iv *Q = iv_from_d(q, T * D, 128), *K = iv_from_d(k, T * D, 128),
+              *V = iv_from_d(v, T * D, 128), *Q5 = iv_from_d(q, T * D, 512),
+              *K5 = iv_from_d(k, T * D, 512), *V5 = iv_from_d(v, T * D, 512);
+        const sc_iv *s = NULL, *s5 = NULL;
+        if (trial % 4 == 3) { /* an explicit irrational scale: 0.3 (decimal) */
+            ck_assert_int_eq(sc_iv_set_str(&sc, "0.3"), 0);
+            ck_assert_int_eq(sc_iv_set_str(&sc5, "0.3"), 0);
+            s = &sc;
+            s5 = &sc5;
+        }
+        ws->cx.no_fast = 0;
+        ck_assert_int_eq(sc_attn_softmax_iv(out, D, Q, D, K, D, V, D, Tt, D, s, ws), 0);
+        /* the fast path applied (called directly with the workspace's scale) */
+        sc_iv_set(&ws->acc, s ? s : &ws->scale);
+        ck_assert_int_eq(sc_x_softmax_fast(ref, D, Q, D, K, D, V, D, Tt, D, &ws->acc, &ws->cx),
+                         SC_X_OK);
+        ws->cx.no_fast = 1;
+        ck_assert_int_eq(sc_attn_softmax_iv(ref, D, Q, D, K, D, V, D, Tt, D, s, ws), 0);
+        ck_assert_int_eq(sc_attn_softmax_iv(ref5, D, Q5, D, K5, D, V5, D, Tt, D, s5, ws5), 0);
+        double vmax = 0;
+        for (int i = 0; i < T * D; i++)
+            vmax = fmax(vmax, fabs(v[i]));
+        for (size_t x = 0; x < Tt * D; x++) {
+            REQUIRE(sc_iv_contains(&out[x], &ref5[x]), "trial %d out[%zu] misses the 512-bit "
+                    "enclosure", trial, x);
+            REQUIRE(sc_iv_width(&out[x]) <= 0x1p8 * sc_iv_width(&ref[x]) + 0x1p-112 * vmax,
+                    "trial %d out[%zu] width %g vs reference %g", trial, x,
+                    sc_iv_width(&out[x]), sc_iv_width(&ref[x]));
+            REQ(sc_iv_width(&out[x]) <= 0x1p-100 * vmax);
+        }
+        sc_iv_array_free(Q, T * D);
+        sc_iv_array_free(K, T * D);
+        sc_iv_array_free(V, T * D);
+        sc_iv_array_free(Q5, T * D);
+        sc_iv_array_free(K5, T * D);
+        sc_iv_array_free(V5, T * D);
+    }
+    /* not applicable: a non-point entry, a row spanning 2^-60 .. 1, no_fast, prec > 128 */
+    sc_iv *Q = iv_from_d(q, T * D, 128), *K = iv_from_d(k, T * D, 128),
+          *V = iv_from_d(v, T * D, 128);
+    ws->cx.no_fast = 0;
+    sc_iv_set_si(&ws->acc, 1);
+    ck_assert_int_eq(sc_x_softmax_fast(out, D, Q, D, K, D, V, D, T, D, &ws->acc, &ws->cx),
+                     SC_X_OK);
+    mpfr_nextabove(K[5].hi);
+    ck_assert_int_eq(sc_x_softmax_fast(out, D, Q, D, K, D, V, D, T, D, &ws->acc, &ws->cx),
+                     SC_X_FAST_NA);
+    mpfr_nextbelow(K[5].hi);
+    sc_iv_set_d(&V[3 * D + 2], 0x1.0000000000001p-60); /* 53 significant bits */
+    sc_iv_set_d(&V[4 * D + 2], 1.0);
+    ck_assert_int_eq(sc_x_softmax_fast(out, D, Q, D, K, D, V, D, T, D, &ws->acc, &ws->cx),
+                     SC_X_FAST_NA);
+    ck_assert_int_eq(sc_attn_softmax_iv(out, D, Q, D, K, D, V, D, T, D, NULL, ws), 0);
+    ws->cx.no_fast = 1;
+    ck_assert_int_eq(sc_attn_softmax_iv(ref, D, Q, D, K, D, V, D, T, D, NULL, ws), 0);
+    for (int x = 0; x < T * D; x++)
+        REQ(mpfr_equal_p(out[x].lo, ref[x].lo) && mpfr_equal_p(out[x].hi, ref[x].hi));
+    ck_assert_int_eq(sc_x_softmax_fast(out, D, Q, D, K, D, V, D, T, D, &ws->acc, &ws->cx),
+                     SC_X_FAST_NA);
+    ck_assert_int_eq(sc_x_softmax_fast(out, D, Q, D, K, D, V, D, T, D, &ws5->acc, &ws5->cx),
+                     SC_X_FAST_NA);
+    sc_iv_array_free(Q, T * D);
+    sc_iv_array_free(K, T * D);
+    sc_iv_array_free(V, T * D);
+    sc_iv_clear(&sc);
+    sc_iv_clear(&sc5);
+    sc_xctx_clear(&cx);
+    ws_free(ws);
+    ws_free(ws5);
+    sc_iv_array_free(out, T * D);
+    sc_iv_array_free(ref, T * D);
+    sc_iv_array_free(ref5, T * D);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ multi-head */
 
 START_TEST(test_multihead)
@@ -681,6 +792,7 @@ int main(void)
     tcase_add_test(tc, test_hard_refine);
     tcase_add_test(tc, test_softmax_ref);
     tcase_add_test(tc, test_softmax_random);
+    tcase_add_test(tc, test_softmax_fast);
     tcase_add_test(tc, test_multihead);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
