@@ -21,6 +21,7 @@ int cmd_compile(int argc, char **argv);
 int cmd_forward(int argc, char **argv);
 int cmd_certify(int argc, char **argv);
 int cmd_decompose(int argc, char **argv);
+int cmd_fuzz(int argc, char **argv);
 
 /* "shortcut VERB: message" on stderr; returns SC_EXIT_USAGE. */
 int cli_usage(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

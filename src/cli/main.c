@@ -22,6 +22,7 @@ static const verb verbs[] = {
     {"compile", cmd_compile, "hand-compiled Transformers (parity, flip-flop) as safetensors"},
     {"forward", cmd_forward, "exact / enclosed logits, certified predictions, float bounds"},
     {"certify", cmd_certify, "other implementations against the oracle: predictions, logits, scans"},
+    {"fuzz", cmd_fuzz, "fuzz an external implementation (a command on npy files), shrink failures"},
     {"demo", cmd_demo, "a short tour: the catalog and a dataset re-verified by simulation"},
 };
 
