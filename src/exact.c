@@ -1789,9 +1789,9 @@ int sc_x_softmax_fast(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const 
             if (b > bmax)
                 bmax = b;
         }
-        long G = 126 - bmax; /* |s_j| < 2^126 grid units of 2^-G */
-        if (bmax == LONG_MIN)
-            G = 126;
+        /* |s_j| < 2^126 grid units of 2^-G (bmax = LONG_MIN: every score is 0; found by the
+           model fuzzer under UBSan: 126 - LONG_MIN overflows) */
+        long G = bmax == LONG_MIN ? 126 : 126 - bmax;
         if (G < 25 || G > (1L << 40))
             return SC_X_FAST_NA;
         /* fixed-point score bounds: |s| in [xm sgl 2^(xe+egl), (xm+xi) sgh 2^(xe+egh)] */
