@@ -18,7 +18,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check unit cli-tests sanitize warnings demo prove fuzz fuzz-build bench clean
+.PHONY: all deps check unit cli-tests sanitize warnings demo prove fuzz fuzz-build fuzz-bugs fuzz-replay bench clean
 all: $(BUILD)/shortcut $(BUILD)/libshortcut.a
 
 $(BUILD)/obj/%.o: %.c
@@ -71,8 +71,21 @@ demo: deps all
 prove: deps
 	@bash proofs/prove_all.sh
 
+# AFL++ on every harness (FUZZ_SECONDS each; FUZZ_JOBS=N: -M/-S on N cores), see fuzz/run.sh.
 fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
+
+fuzz-build: deps
+	@bash fuzz/run.sh --build
+
+# The planted bugs of fuzz/models/naive_f32.c: each fuzzed until its first crash (<= 60 s),
+# minimized with afl-tmin, reported with its signature line (fuzz/bugs.sh).
+fuzz-bugs: deps
+	@bash fuzz/bugs.sh
+
+# No fuzzing engine: seeds and committed reproducers under ASan+UBSan (also run by cli-tests).
+fuzz-replay: deps
+	@bash fuzz/run.sh --replay
 
 bench: deps all
 	@bash tests/bench/run.sh $(BUILD)/shortcut
