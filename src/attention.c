@@ -144,23 +144,7 @@ static int rows_ok(const sc_iv *M, size_t ld, size_t T, size_t dh)
 
 /* ------------------------------------------------------------------ exact */
 
-int sc_attn_uniform_q(mpq_t *out, size_t ldo, const mpq_t *V, size_t ldv, size_t T, size_t dh,
-                      sc_attn_ws *ws)
-{
-    if (!shape_ok(ws, out, ldo, V, ldv, NULL, 0, NULL, 0, T, dh) || (T && !V))
-        return SC_X_EINVAL;
-    for (size_t c = 0; c < dh; c++)
-        mpq_set_ui(ws->qs[c], 0, 1);
-    for (size_t i = 0; i < T; i++)
-        for (size_t c = 0; c < dh; c++) {
-            mpq_add(ws->qs[c], ws->qs[c], V[i * ldv + c]); /* prefix sum S_i */
-            mpq_ptr y = out[i * ldo + c];
-            mpz_set(mpq_numref(y), mpq_numref(ws->qs[c]));
-            mpz_mul_ui(mpq_denref(y), mpq_denref(ws->qs[c]), (unsigned long)(i + 1));
-            mpq_canonicalize(y);
-        }
-    return SC_X_OK;
-}
+/* sc_attn_uniform_q: src/attention_exact.c (with its proof annotations). */
 
 /* num[0..n-1] / den = x[0..n-1] (den = lcm of the denominators, > 0). */
 static void row_over_common_den(mpz_t *num, mpz_t den, const mpq_t *x, size_t n, mpz_t tmp)

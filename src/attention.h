@@ -41,8 +41,14 @@
 #define SC_ATTENTION_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "exact.h"
+
+/* ACSL model of the exact kernels (contracts below; proofs/prove_attention.sh). */
+#include "../spec/index.acsl"
+#include "../spec/exact.acsl"
+#include "../spec/attention.acsl"
 
 typedef enum sc_attn_kind {
     SC_ATTN_UNIFORM = 0,
@@ -82,7 +88,9 @@ int sc_attn_ws_set_prec(sc_attn_ws *ws, mpfr_prec_t prec);
 
 /* ---------------------------------------------------------------- one head, exact */
 
-/* Uniform attention, exact: out_i = (1/(i+1)) sum_{j<=i} V_j, i < T. */
+/* Uniform attention, exact: out_i = (1/(i+1)) sum_{j<=i} V_j, i < T. (The arithmetic is the
+ * kernel sc_attn_uniform_qk of src/attention_exact.c; its helper q_div_ui is proved by WP,
+ * the kernel's own proof is incomplete: proofs/REPORT_attention.md.) */
 int sc_attn_uniform_q(mpq_t *out, size_t ldo, const mpq_t *V, size_t ldv, size_t T, size_t dh,
                       sc_attn_ws *ws);
 /* Hard attention, exact: the arg-max of q_i.k_j over j <= i decided exactly (ties averaged).
