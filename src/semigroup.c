@@ -1,6 +1,7 @@
 /* Transformation semigroup enumeration (breadth-first Froidure–Pin closure) and Green's
  * structure.  See semigroup.h for the representation, limits and memory figures. */
 #include "semigroup.h"
+#include "sg_kernel.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,8 +87,7 @@ static inline void mul_generic(const sc_semigroup *sg, const uint8_t *x, const u
 {
     uint32_t n = sg->n;
     if (sg->pack == SC_PACK_BYTE) {
-        for (uint32_t i = 0; i < n; i++)
-            out[i] = y[x[i]];
+        sg_mul_u8(n, x, y, out); /* proved kernel (src/sg_kernel.h) */
     } else {
         const uint16_t *xs = (const uint16_t *)(const void *)x;
         const uint16_t *ys = (const uint16_t *)(const void *)y;
@@ -364,11 +364,18 @@ static inline uint64_t elt_hash(const sc_semigroup *sg, const uint8_t *p)
 }
 
 /* Slot of p (an element with hash h): either holding p's index + 1, or the empty slot where it
- * belongs. */
+ * belongs.  Nibble-packed elements are probed by the proved kernel sg_probe64 (src/sg_kernel.h;
+ * it would return tcap for a full table, which the load factor <= 1/2 rules out). */
 static inline uint64_t table_slot(const sc_semigroup *sg, const uint8_t *p, uint64_t h)
 {
     if (sg->direct)
         return h;
+    if (sg->pack == SC_PACK_NIBBLE) {
+        uint64_t key;
+        memcpy(&key, p, 8);
+        return sg_probe64(sg->table, sg->tcap, (const uint64_t *)(const void *)sg->elts,
+                          sg->size, key, h & (sg->tcap - 1));
+    }
     uint64_t mask = sg->tcap - 1, i = h & mask;
     for (;;) {
         uint32_t v = sg->table[i];
