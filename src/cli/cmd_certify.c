@@ -48,7 +48,7 @@ static const char help[] =
 /* ------------------------------------------------------------------ predictions */
 
 typedef struct dataset {
-    char name[64];
+    char name[64], in_path[4096]; /* in_path: the IN of --dataset NAME=IN,PRED */
     const char *in, *pred;
     int32_t *x, *p;
     size_t rows, T;
@@ -151,9 +151,8 @@ static int cmd_predictions(int argc, char **argv)
                 return cli_usage(VERB, "at most %zu datasets", sizeof ds / sizeof ds[0]);
             dataset *d = &ds[nds++];
             memcpy(d->name, optarg, (size_t)(eq - optarg));
-            static char bufs[16][4096];
-            snprintf(bufs[nds - 1], sizeof bufs[0], "%.*s", (int)(comma - eq - 1), eq + 1);
-            d->in = bufs[nds - 1];
+            snprintf(d->in_path, sizeof d->in_path, "%.*s", (int)(comma - eq - 1), eq + 1);
+            d->in = d->in_path;
             d->pred = comma + 1;
             break;
         }
