@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make fuzz-bugs: show that the model differential finds every planted bug.
 #
-#   fuzz/bugs.sh [--update-regress] [NAME...]     (NAME: bug_mask_off_by_one, ...; default all)
+#   fuzz/bugs.sh [--update-regress] [--clean-execs N] [NAME...]
+#                                    (NAME: bug_mask_off_by_one, ...; default all)
 #
 # For each planted-bug harness fuzz/bug_*/ (the naive float32 forward pass of
 # fuzz/models/naive_f32.c with one bug, against the proven float32 tolerance): AFL++ from the
@@ -11,15 +12,25 @@
 # seconds to the first crash (wall clock from the start of afl-fuzz, calibration included),
 # the reproducer's path and its signature. --update-regress also copies each minimized
 # reproducer to fuzz/<name>/regress/ (what `fuzz/run.sh --replay`, hence make check, replays).
-# Exit 1 if a bug was not found. Built without sanitizers (FUZZ_SANITIZE=0: the bugs are
-# logic errors the oracle sees; ASan would only slow the search down).
+# --clean-execs N (make check uses 100000): afterwards the correct model (harness "model",
+# the same forward pass without a bug) is fuzzed for N executions (afl-fuzz -E N, at most
+# $FUZZ_CLEAN_SECONDS, default 900) and must reach N executions without a crash.
+# Exit 1 if a bug was not found or the correct model crashed or fell short of N executions.
+# Built without sanitizers (FUZZ_SANITIZE=0: the bugs are logic errors the oracle sees; ASan
+# would only slow the search down; make fuzz runs every harness under ASan+UBSan).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-update=0
-if [ "${1:-}" = --update-regress ]; then update=1; shift; fi
-case "${1:-}" in -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+update=0; clean_execs=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --update-regress) update=1; shift ;;
+    --clean-execs) clean_execs=${2:?--clean-execs needs a count}; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) break ;;
+  esac
+done
 SECS=${FUZZ_BUG_SECONDS:-60}
 OUT=${FUZZ_BUILD:-build/fuzz}
 
@@ -29,7 +40,8 @@ if [ $# -gt 0 ]; then names=("$@"); else
 fi
 [ ${#names[@]} -gt 0 ] || { echo "fuzz/bugs.sh: no planted-bug harness fuzz/bug_*" >&2; exit 2; }
 
-FUZZ_SANITIZE=0 FUZZ_BUILD="$OUT" bash fuzz/run.sh --build "${names[@]}" >/dev/null
+extra=(); [ "$clean_execs" -gt 0 ] && extra=(model)
+FUZZ_SANITIZE=0 FUZZ_BUILD="$OUT" bash fuzz/run.sh --build "${names[@]}" "${extra[@]}" >/dev/null
 bindir="$OUT/afl-nosan"
 res="$OUT/bugs"
 mkdir -p "$res"
@@ -73,3 +85,28 @@ for l in "${lines[@]}"; do
 done
 if [ $missed = 1 ]; then echo "fuzz-bugs: FAILED (a planted bug was not found in ${SECS}s)"; exit 1; fi
 echo "fuzz-bugs: every planted bug found"
+
+if [ "$clean_execs" -gt 0 ]; then
+  out="$res/model.out"; rm -rf "$out"
+  unset AFL_BENCH_UNTIL_CRASH
+  cap=${FUZZ_CLEAN_SECONDS:-900}
+  echo "fuzz-bugs: the correct model, $clean_execs executions (at most ${cap}s)" >&2
+  t0=$(date +%s.%N)
+  set +e
+  timeout $((cap + 30)) afl-fuzz -E "$clean_execs" -V "$cap" -m none -t 1000+ \
+    -i fuzz/model/corpus -o "$out" -- "$bindir/fuzz_model" >"$res/model.log" 2>&1
+  set -e
+  t1=$(date +%s.%N)
+  execs=$(sed -n 's/^execs_done *: *//p' "$out/default/fuzzer_stats" 2>/dev/null | head -n1)
+  eps=$(sed -n 's/^execs_per_sec *: *//p' "$out/default/fuzzer_stats" 2>/dev/null | head -n1)
+  crashes=$(find "$out/default/crashes" -type f -name 'id:*' 2>/dev/null | wc -l)
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.0f", b - a}')
+  echo "correct model            ${execs:-0} execs in ${secs}s (${eps:-?}/s), crashes $crashes"
+  if [ "$crashes" -gt 0 ]; then
+    echo "fuzz-bugs: FAILED (the correct model crashed: $out/default/crashes)"; exit 1
+  fi
+  if [ "${execs:-0}" -lt "$clean_execs" ]; then
+    echo "fuzz-bugs: FAILED (the correct model ran ${execs:-0} < $clean_execs executions; log $res/model.log)"; exit 1
+  fi
+  echo "fuzz-bugs: the correct model stayed clean for ${execs} executions"
+fi

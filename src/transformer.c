@@ -2,8 +2,10 @@
  * (semantics in transformer.h). One forward skeleton drives both number kinds through a
  * small table of operations (exact rationals, enclosures). */
 #include "transformer.h"
+#include "io/file.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,18 +18,28 @@ static const char *const META_KEYS[] = {"activation", "attention", "d_mlp",  "d_
                                         "vocab"};
 #define N_META_KEYS (sizeof META_KEYS / sizeof META_KEYS[0])
 
+/* A value read from the file, for a one-line message: "escaped" or nothing. */
+static const char *shown(char *buf, size_t cap, const char *s)
+{
+    if (!s)
+        return "nothing";
+    buf[0] = '"';
+    sc_escape(buf + 1, cap - 2, (const unsigned char *)s, strlen(s), 60);
+    strcat(buf, "\"");
+    return buf;
+}
+
 static int meta_uint(const st_file *f, const char *fname, const char *key, uint32_t *out,
                      sc_error *err)
 {
     const char *s = st_meta_get(f, key);
-    char *end;
+    char *end = NULL;
     errno = 0;
     unsigned long long v = s && *s >= '0' && *s <= '9' ? strtoull(s, &end, 10) : 0;
-    if (!s || errno || *end || v < 1 || v > SC_MODEL_MAX_DIM)
+    if (!end || errno || *end || v < 1 || v > SC_MODEL_MAX_DIM)
         return sc_fail(err, SC_EXIT_REJECTED,
-                       "%s: field __metadata__.%s: expected a decimal integer in 1..%d, got %s%s%s",
-                       fname, key, SC_MODEL_MAX_DIM, s ? "\"" : "", s ? s : "nothing",
-                       s ? "\"" : "");
+                       "%s: field __metadata__.%s: expected a decimal integer in 1..%d, got %s",
+                       fname, key, SC_MODEL_MAX_DIM, shown((char[320]){0}, 320, s));
     *out = (uint32_t)v;
     return 0;
 }
@@ -42,9 +54,8 @@ static int meta_choice(const st_file *f, const char *fname, const char *key, con
             *out = i;
             return 0;
         }
-    return sc_fail(err, SC_EXIT_REJECTED, "%s: field __metadata__.%s: expected %s or %s%s%s, got %s%s%s",
-                   fname, key, a, b, c ? " or " : "", c ? c : "", s ? "\"" : "",
-                   s ? s : "nothing", s ? "\"" : "");
+    return sc_fail(err, SC_EXIT_REJECTED, "%s: field __metadata__.%s: expected %s or %s%s%s, got %s",
+                   fname, key, a, b, c ? " or " : "", c ? c : "", shown((char[320]){0}, 320, s));
 }
 
 /* Expected tensors, in the order they are stored in m->store. */
@@ -121,16 +132,15 @@ static int read_meta(const st_file *f, const char *fname, sc_model *m, sc_error 
         while (k < N_META_KEYS && strcmp(f->meta[i].key, META_KEYS[k]))
             k++;
         if (k == N_META_KEYS)
-            return sc_fail(err, SC_EXIT_REJECTED, "%s: field __metadata__.%s: unexpected key "
+            return sc_fail(err, SC_EXIT_REJECTED, "%s: field __metadata__: unexpected key %s "
                            "(the canonical model has exactly: activation attention d_mlp "
                            "d_model format ln_eps max_len n_classes n_heads n_layers norm "
-                           "positional vocab)", fname, f->meta[i].key);
+                           "positional vocab)", fname, shown((char[320]){0}, 320, f->meta[i].key));
     }
     const char *fmt = st_meta_get(f, "format");
     if (!fmt || strcmp(fmt, SC_MODEL_FORMAT))
         return sc_fail(err, SC_EXIT_REJECTED, "%s: field __metadata__.format: expected \"%s\", "
-                       "got %s%s%s", fname, SC_MODEL_FORMAT, fmt ? "\"" : "",
-                       fmt ? fmt : "nothing", fmt ? "\"" : "");
+                       "got %s", fname, SC_MODEL_FORMAT, shown((char[320]){0}, 320, fmt));
     int norm, act, att, pos;
     if (meta_uint(f, fname, "n_layers", &m->n_layers, err) ||
         meta_uint(f, fname, "n_heads", &m->n_heads, err) ||
@@ -155,13 +165,14 @@ static int read_meta(const st_file *f, const char *fname, sc_model *m, sc_error 
     m->ln_eps = eps ? strtod(eps, &end) : 0;
     if (!eps || !*eps || *end || errno || !(m->ln_eps > 0) || m->ln_eps > 1e300)
         return sc_fail(err, SC_EXIT_REJECTED, "%s: field __metadata__.ln_eps: expected a "
-                       "decimal number > 0, got %s%s%s", fname, eps ? "\"" : "",
-                       eps ? eps : "nothing", eps ? "\"" : "");
+                       "decimal number > 0, got %s", fname, shown((char[320]){0}, 320, eps));
     return 0;
 }
 
-int sc_model_from_st(const st_file *f, const char *fname, sc_model *m, sc_error *err)
+int sc_model_from_st(const st_file *f, const char *fname_raw, sc_model *m, sc_error *err)
 {
+    char fname[512];
+    sc_escape(fname, sizeof fname, (const unsigned char *)fname_raw, strlen(fname_raw), 400);
     memset(m, 0, sizeof *m);
     want *w = NULL;
     if (read_meta(f, fname, m, err))
@@ -214,7 +225,7 @@ int sc_model_from_st(const st_file *f, const char *fname, sc_model *m, sc_error 
                 k++;
             if (k == nw) {
                 sc_fail(err, SC_EXIT_REJECTED, "%s: tensor %s: unexpected in a model with "
-                        "these metadata", fname, f->tensors[i].name);
+                        "these metadata", fname, shown((char[320]){0}, 320, f->tensors[i].name));
                 goto fail;
             }
         }
@@ -654,10 +665,13 @@ static int eval_failed(const run *r, int rc, mpfr_prec_t used, sc_error *err)
 }
 
 /* The double nearest to the middle of an exact rational / an enclosure, and a radius
- * (rounded up) such that [mid - rad, mid + rad] contains it. */
-static void q_out(const mpq_t x, double *mid, double *rad, sc_xctx *cx)
+ * (rounded up) such that [mid - rad, mid + rad] contains it. -1 if the rational lies beyond
+ * the double range (no finite mid exists). */
+static int q_out(const mpq_t x, double *mid, double *rad, sc_xctx *cx)
 {
     sc_q_get_d(mid, x, MPFR_RNDN, cx);
+    if (!isfinite(*mid))
+        return -1;
     mpq_t t;
     mpq_init(t);
     mpq_set_d(t, *mid);
@@ -665,6 +679,7 @@ static void q_out(const mpq_t x, double *mid, double *rad, sc_xctx *cx)
     mpq_abs(t, t);
     sc_q_get_d(rad, t, MPFR_RNDU, cx);
     mpq_clear(t);
+    return 0;
 }
 
 static void iv_out(const sc_iv *x, double *mid, double *rad, sc_xctx *cx)
@@ -698,7 +713,9 @@ int sc_forward(const sc_model *m, sc_fwd_ws *w, const int32_t *x, size_t T,
     double worst = 0;
     for (size_t i = 0; i < T * C; i++) {
         if (w->k == &KIND_Q) {
-            q_out(((mpq_t *)w->buf[B_LOG])[i], &mid[i], &rad[i], &w->cx);
+            if (q_out(((mpq_t *)w->buf[B_LOG])[i], &mid[i], &rad[i], &w->cx))
+                return sc_fail(err, SC_EXIT_LIMIT, "forward: the exact logit at position %zu, "
+                               "class %zu, lies beyond the double range", i / C, i % C);
         } else {
             const sc_iv *v = (const sc_iv *)w->buf[B_LOG] + i;
             iv_out(v, &mid[i], &rad[i], &w->cx);

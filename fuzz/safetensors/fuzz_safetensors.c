@@ -3,18 +3,70 @@
  * accepted with a self-consistent description: every tensor inside the data buffer, sizes equal
  * prod(shape) * itemsize, the tensors tiling the buffer exactly, names and keys sorted and
  * findable; and the canonical writer re-serialises it into an image that parses to the same
- * tensors. Anything else aborts. */
+ * tensors. Anything else aborts.
+ * Accepted files then go through the canonical-model loader (sc_model_from_st): rejected with
+ * one line naming the file, or a model whose shapes agree with its metadata; a small model
+ * (<= 2 layers, d_model <= 16, d_mlp, vocab, classes <= 32, max_len <= 8) is also run once
+ * through the exact forward pass at a low refinement cap, which must answer with a
+ * documented code and well-formed outputs. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/safetensors.h"
+#include "transformer.h"
 
 #define CHECK(c)          \
     do {                  \
         if (!(c))         \
             abort();      \
     } while (0)
+
+/* The canonical-model loader on an accepted safetensors file, and a forward pass on it. */
+static void check_model(const st_file *f)
+{
+    sc_model m;
+    sc_error err;
+    sc_error_clear(&err);
+    int rc = sc_model_from_st(f, "fuzz.safetensors", &m, &err);
+    if (rc != 0) {
+        CHECK((rc == SC_EXIT_REJECTED || rc == SC_EXIT_LIMIT) && err.code == rc);
+        CHECK(strncmp(err.msg, "fuzz.safetensors", 16) == 0 && strchr(err.msg, '\n') == NULL);
+        CHECK(m.layers == NULL && m.store == NULL);
+        return;
+    }
+    CHECK(m.n_layers >= 1 && m.n_heads >= 1 && m.d_model % m.n_heads == 0);
+    CHECK(m.embed != NULL && m.un_w != NULL && m.layers != NULL);
+    CHECK((m.pos != NULL) == (m.positional != 0));
+    CHECK((m.lnf_w != NULL) == (m.layernorm != 0));
+    for (uint32_t l = 0; l < m.n_layers; l++) {
+        const sc_layer *L = &m.layers[l];
+        CHECK(L->q_w && L->k_w && L->v_w && L->o_w && L->fc1_w && L->fc2_w);
+        CHECK((L->ln1_w != NULL) == (m.layernorm != 0));
+    }
+    if (m.n_layers <= 2 && m.d_model <= 16 && m.d_mlp <= 32 && m.vocab <= 32 &&
+        m.n_classes <= 32 && m.max_len <= 8) {
+        size_t T = m.max_len < 3 ? m.max_len : 3;
+        int32_t x[3] = {0, (int32_t)(m.vocab - 1), (int32_t)(m.vocab / 2)};
+        double mid[3 * 32], rad[3 * 32];
+        int32_t pred[3];
+        sc_fwd_ws *ws = NULL;
+        sc_fwd_opts o = {64, 256};
+        CHECK(sc_fwd_ws_new(&ws, &m, T, SC_FWD_EXACT, &err) == 0);
+        rc = sc_forward(&m, ws, x, T, &o, mid, rad, pred, NULL, &err);
+        CHECK(rc == 0 || rc == SC_EXIT_LIMIT || rc == SC_EXIT_INCONCLUSIVE);
+        if (rc == 0)
+            for (size_t t = 0; t < T; t++) {
+                CHECK(pred[t] >= -1 && pred[t] < (int32_t)m.n_classes);
+                for (uint32_t c = 0; c < m.n_classes; c++)
+                    CHECK(rad[t * m.n_classes + c] >= 0);
+            }
+        else
+            CHECK(err.code == rc && strchr(err.msg, '\n') == NULL);
+        sc_fwd_ws_free(ws);
+    }
+    sc_model_free(&m);
+}
 
 static int cmp_u64pair(const void *a, const void *b)
 {
@@ -121,6 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(rc == SC_EXIT_LIMIT); /* only a rebuilt header above the limit may fail */
     }
     free(w);
+    check_model(&f);
     st_free(&f);
     return 0;
 }
