@@ -371,15 +371,17 @@ int sc_attn_softmax_iv(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const
 {
     if (!shape_ok(ws, out, ldo, Q, ldq, K, ldk, V, ldv, T, dh) || (T && (!Q || !K || !V)))
         return SC_X_EINVAL;
-    if (!rows_ok(Q, ldq, T, dh) || !rows_ok(K, ldk, T, dh) || !rows_ok(V, ldv, T, dh))
-        return SC_X_ENONFINITE;
     int rc = set_scale(scale, dh, ws);
     if (rc)
         return rc;
-    /* point inputs (floats, doubles): exact fixed-point arithmetic (exact.h) */
+    /* point inputs (floats, doubles): exact fixed-point arithmetic (exact.h). It accepts only
+     * finite point entries (and writes no output before it has checked them all), so the
+     * validity scan below is needed only when it does not apply. */
     rc = sc_x_softmax_fast(out, ldo, Q, ldq, K, ldk, V, ldv, T, dh, &ws->scale, &ws->cx);
     if (rc != SC_X_FAST_NA)
         return rc;
+    if (!rows_ok(Q, ldq, T, dh) || !rows_ok(K, ldk, T, dh) || !rows_ok(V, ldv, T, dh))
+        return SC_X_ENONFINITE;
     for (size_t i = 0; i < T; i++) {
         ws->fail_row = i;
         rc = softmax_row(&Q[i * ldq], K, ldk, i, dh, ws);

@@ -1226,12 +1226,13 @@ int sc_x_refine(sc_x_eval_fn eval, void *ctx, mpfr_prec_t prec0, mpfr_prec_t cap
 
 typedef unsigned __int128 u128;
 typedef __int128 i128;
-typedef struct { uint64_t w[4]; } u256;
+typedef struct { u128 lo, hi; } u256; /* two's complement when signed */
 
 _Static_assert(GMP_NUMB_BITS == 64 && sizeof(mp_limb_t) == 8, "64-bit limbs expected");
 
 #define FX_DIG 52                       /* digit width of the block format */
-#define FX_NBITS 104                    /* |N| < 2^104: two digits */
+#define FX_NBITS 103                    /* |N| < 2^103: two digits, the top one in
+                                           [-2^51, 2^51) (+ 2^51: an unsigned 52-bit digit) */
 #define FX_MASK ((((int64_t)1) << FX_DIG) - 1)
 #define FX_EUNIT 125                    /* weights in units of 2^-125 */
 #define FX_EXP_ERR 16                   /* upper bound = lower bound + 16 units of 2^-127 */
@@ -1254,6 +1255,13 @@ struct sc_xfast {
     unsigned char *xi;
     i128 *slo, *shi;                    /* fixed-point scores */
     int64_t *e1, *e0;                   /* digits of the weights' lower bounds */
+    /* the AVX-512 IFMA kernels (FX_IFMA): Q rows (q1 + 2^51, q0) in q1/q0; K transposed
+     * (column c at c*TP, k1 + 2^51 in qs, k0 in ks); V rows (v1 + 2^51, v0) in v1/v0 at j*DP;
+     * the weights' lower bounds as three 52-bit digits e0, e1, e2 */
+    size_t TP, DP;                      /* Tmax, dmax rounded up to multiples of 8 */
+    int64_t *e2;
+    u128 *sq, *sk;                      /* row sums of the offset Q and K entries */
+    uint64_t *sacc, *vacc;              /* kernel results: 4 x TP, 5 x DP */
 };
 
 static void xfast_free(struct sc_xfast *f)
@@ -1261,10 +1269,21 @@ static void xfast_free(struct sc_xfast *f)
     if (!f)
         return;
     void *p[] = {f->q1, f->q0, f->k1, f->k0, f->qs, f->ks, f->pl, f->ph, f->vpm, f->v1, f->v0, f->vps, f->lq, f->lk, f->lv, f->tm,
-                 f->te, f->tneg, f->xm, f->xe, f->xs, f->xi, f->slo, f->shi, f->e1, f->e0};
+                 f->te, f->tneg, f->xm, f->xe, f->xs, f->xi, f->slo, f->shi, f->e1, f->e0,
+                 f->e2, f->sq, f->sk, f->sacc, f->vacc};
     for (size_t k = 0; k < sizeof p / sizeof p[0]; k++)
         free(p[k]);
     free(f);
+}
+
+/* n zero bytes, 64-byte aligned (free() releases them) */
+static void *zalloc64(size_t n)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, 64, n ? n : 64))
+        return NULL;
+    memset(p, 0, n);
+    return p;
 }
 
 int sc_xctx_reserve_softmax(sc_xctx *cx, size_t Tmax, size_t dmax)
@@ -1281,16 +1300,29 @@ int sc_xctx_reserve_softmax(sc_xctx *cx, size_t Tmax, size_t dmax)
     size_t n = Tmax * dmax, m = Tmax > dmax ? Tmax : dmax;
     f->Tmax = Tmax;
     f->dmax = dmax;
+    /* strides of the kernels' operands: multiples of 8 entries (64-byte rows), plus 8 when a
+     * multiple of 64 (no 4 KiB-aliased rows in the column walk of the score kernel) */
+    f->TP = (Tmax + 7) / 8 * 8;
+    f->TP += f->TP % 64 ? 0 : 8;
+    f->DP = (dmax + 7) / 8 * 8;
+    f->DP += f->DP % 64 ? 0 : 8;
+    /* the padded arrays are zeroed (the kernels read, and ignore, the padding lanes) and
+     * 64-byte aligned */
     f->q1 = malloc(n * sizeof(int64_t));
     f->q0 = malloc(n * sizeof(int64_t));
     f->k1 = malloc(n * sizeof(int64_t));
     f->k0 = malloc(n * sizeof(int64_t));
-    f->qs = malloc(n * sizeof(int64_t));
-    f->ks = malloc(n * sizeof(int64_t));
+    f->qs = zalloc64(f->TP * dmax * sizeof(int64_t));
+    f->ks = zalloc64(f->TP * dmax * sizeof(int64_t));
     f->pl = malloc(Tmax * sizeof(u256));
     f->ph = malloc(Tmax * sizeof(u256));
-    f->v1 = malloc(n * sizeof(int64_t));
-    f->v0 = malloc(n * sizeof(int64_t));
+    f->v1 = zalloc64(Tmax * f->DP * sizeof(int64_t));
+    f->v0 = zalloc64(Tmax * f->DP * sizeof(int64_t));
+    f->e2 = malloc(Tmax * sizeof(int64_t));
+    f->sq = malloc(Tmax * sizeof(u128));
+    f->sk = malloc(Tmax * sizeof(u128));
+    f->sacc = malloc(4 * f->TP * sizeof(uint64_t));
+    f->vacc = malloc(5 * f->DP * sizeof(uint64_t));
     f->vps = malloc(n * sizeof(u128));
     f->vpm = malloc(n * sizeof(u128));
     f->lq = malloc(Tmax * sizeof(long));
@@ -1309,7 +1341,8 @@ int sc_xctx_reserve_softmax(sc_xctx *cx, size_t Tmax, size_t dmax)
     f->e0 = malloc(Tmax * sizeof(int64_t));
     if (!f->q1 || !f->q0 || !f->k1 || !f->k0 || !f->qs || !f->ks || !f->pl || !f->ph || !f->vpm || !f->v1 || !f->v0 || !f->vps || !f->lq ||
         !f->lk || !f->lv || !f->tm || !f->te || !f->tneg || !f->xm || !f->xe || !f->xs ||
-        !f->xi || !f->slo || !f->shi || !f->e1 || !f->e0) {
+        !f->xi || !f->slo || !f->shi || !f->e1 || !f->e0 || !f->e2 || !f->sq || !f->sk ||
+        !f->sacc || !f->vacc) {
         xfast_free(f);
         return SC_X_ENOMEM;
     }
@@ -1317,108 +1350,81 @@ int sc_xctx_reserve_softmax(sc_xctx *cx, size_t Tmax, size_t dmax)
     return SC_X_OK;
 }
 
-/* ---- 256-bit helpers */
+/* ---- 256-bit helpers (inline, on two 128-bit halves) */
 
-static void u256_from_i128(u256 *r, i128 v)
+static inline int clz128(u128 x) /* x != 0 */
 {
-    r->w[0] = (uint64_t)(u128)v;
-    r->w[1] = (uint64_t)((u128)v >> 64);
-    r->w[2] = r->w[3] = v < 0 ? ~(uint64_t)0 : 0;
+    uint64_t h = (uint64_t)(x >> 64);
+    return h ? __builtin_clzll(h) : 64 + __builtin_clzll((uint64_t)x);
 }
 
-static void u256_shl(u256 *r, unsigned sh) /* sh < 256 */
+static inline void u256_from_i128(u256 *r, i128 v)
 {
-    unsigned q = sh / 64, b = sh % 64;
-    uint64_t w[4];
-    for (int k = 3; k >= 0; k--) {
-        int s = k - (int)q;
-        uint64_t hi = s >= 0 ? r->w[s] : 0, lo = s >= 1 ? r->w[s - 1] : 0;
-        w[k] = b ? (hi << b) | (lo >> (64 - b)) : hi;
-    }
-    memcpy(r->w, w, sizeof w);
+    r->lo = (u128)v;
+    r->hi = v < 0 ? ~(u128)0 : 0;
 }
 
-static void u256_add(u256 *r, const u256 *a)
+static inline void u256_add(u256 *r, const u256 *a)
 {
-    unsigned c = 0;
-    for (int k = 0; k < 4; k++) {
-        u128 s = (u128)r->w[k] + a->w[k] + c;
-        r->w[k] = (uint64_t)s;
-        c = (unsigned)(s >> 64);
-    }
+    u128 s = r->lo + a->lo;
+    r->hi += a->hi + (u128)(s < r->lo);
+    r->lo = s;
 }
 
-static void u256_neg(u256 *r)
+static inline void u256_neg(u256 *r)
 {
-    unsigned c = 1;
-    for (int k = 0; k < 4; k++) {
-        u128 s = (u128)(uint64_t)~r->w[k] + c;
-        r->w[k] = (uint64_t)s;
-        c = (unsigned)(s >> 64);
-    }
+    r->lo = ~r->lo + 1;
+    r->hi = ~r->hi + (u128)(r->lo == 0); /* carry iff the old lo was 0 */
 }
 
-static int u256_isneg(const u256 *a) { return (a->w[3] >> 63) != 0; }
+static inline int u256_isneg(const u256 *a) { return (a->hi >> 127) != 0; }
 
-/* r += v * 2^sh (v signed, sh < 128) */
-static void u256_addsh(u256 *r, i128 v, unsigned sh)
+/* r += v * 2^sh (v signed, sh < 128): the sign-extended v shifted left, as two halves */
+static inline void u256_addsh(u256 *r, i128 v, unsigned sh)
 {
     u256 t;
-    u256_from_i128(&t, v);
-    if (sh)
-        u256_shl(&t, sh);
+    t.lo = (u128)v << sh;
+    t.hi = sh ? (u128)(v >> (128 - sh)) : (v < 0 ? ~(u128)0 : 0); /* arithmetic shift */
     u256_add(r, &t);
 }
 
 /* Bit length of a magnitude (0 for 0). */
-static long u256_bitlen(const u256 *a)
+static inline long u256_bitlen(const u256 *a)
 {
-    for (int k = 3; k >= 0; k--)
-        if (a->w[k])
-            return 64 * k + 64 - __builtin_clzll(a->w[k]);
-    return 0;
+    return a->hi ? 256 - clz128(a->hi) : a->lo ? 128 - clz128(a->lo) : 0;
 }
 
 /* a != 0 (a magnitude): a = (m + theta) * 2^e with m in [2^127, 2^128), theta in [0, 1),
  * theta = 0 iff *inexact == 0. */
-static void u256_top128(const u256 *a, u128 *m, long *e, int *inexact)
+static inline void u256_top128(const u256 *a, u128 *m, long *e, int *inexact)
 {
-    long b = u256_bitlen(a);
-    u256 t = *a;
-    *inexact = 0;
-    if (b <= 128) {
-        u256_shl(&t, (unsigned)(128 - b));
-        *e = b - 128;
-    } else {
-        unsigned s = (unsigned)(b - 128), q = s / 64, r = s % 64;
-        for (unsigned k = 0; k < q; k++)
-            if (t.w[k])
-                *inexact = 1;
-        if (r && (t.w[q] << (64 - r)))
-            *inexact = 1;
-        uint64_t w[4] = {0, 0, 0, 0};
-        for (unsigned k = 0; k + q < 4; k++) {
-            uint64_t lo = t.w[k + q], hi = k + q + 1 < 4 ? t.w[k + q + 1] : 0;
-            w[k] = r ? (lo >> r) | (hi << (64 - r)) : lo;
+    if (a->hi) {
+        int z = clz128(a->hi); /* a >> s with s = 128 - z in [1, 128] */
+        if (z == 0) {
+            *m = a->hi;
+            *inexact = a->lo != 0;
+        } else {
+            *m = (a->hi << z) | (a->lo >> (128 - z));
+            *inexact = (a->lo << z) != 0;
         }
-        memcpy(t.w, w, sizeof w);
-        *e = (long)s;
+        *e = 128 - z;
+    } else {
+        int z = clz128(a->lo);
+        *m = a->lo << z;
+        *e = -z;
+        *inexact = 0;
     }
-    *m = ((u128)t.w[1] << 64) | t.w[0];
 }
 
 /* The 256-bit product a * b. */
-static void mul128(u256 *r, u128 a, u128 b)
+static inline void mul128(u256 *r, u128 a, u128 b)
 {
     uint64_t a1 = (uint64_t)(a >> 64), a0 = (uint64_t)a, b1 = (uint64_t)(b >> 64),
              b0 = (uint64_t)b;
     u128 ll = (u128)a0 * b0, lh = (u128)a0 * b1, hl = (u128)a1 * b0, hh = (u128)a1 * b1;
     u128 mid = (ll >> 64) + (uint64_t)lh + (uint64_t)hl;
-    u128 hi = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
-    r->w[0] = (uint64_t)ll;
-    r->w[1] = (uint64_t)mid;
-    r->w[2] = (uint64_t)hi;
-    r->w[3] = (uint64_t)(hi >> 64);
+    r->hi = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
+    r->lo = (mid << 64) | (uint64_t)ll;
 }
 
 /* floor(a * b / 2^127) for a, b <= 2^127 (the result is <= 2^127). */
@@ -1433,23 +1439,24 @@ static inline u128 mulf(u128 a, u128 b)
 }
 
 /* floor (up = 0) or ceil (up = 1) of a * 2^-s for a magnitude a and s >= 0; must fit 128 bits */
-static u128 u256_shr_round(const u256 *a, long s, int up)
+static inline u128 u256_shr_round(const u256 *a, long s, int up)
 {
+    u128 r;
+    int lost;
     if (s >= 256)
-        return up && u256_bitlen(a) ? 1 : 0;
-    unsigned q = (unsigned)s / 64, r = (unsigned)s % 64;
-    int lost = 0;
-    for (unsigned k = 0; k < q; k++)
-        if (a->w[k])
-            lost = 1;
-    if (r && (a->w[q] << (64 - r)))
-        lost = 1;
-    uint64_t w[2] = {0, 0};
-    for (unsigned k = 0; k < 2 && k + q < 4; k++) {
-        uint64_t lo = a->w[k + q], hi = k + q + 1 < 4 ? a->w[k + q + 1] : 0;
-        w[k] = r ? (lo >> r) | (hi << (64 - r)) : lo;
+        return up && (a->lo || a->hi) ? 1 : 0;
+    if (s >= 128) {
+        unsigned t = (unsigned)(s - 128);
+        r = a->hi >> t;
+        lost = a->lo != 0 || (t && (a->hi << (128 - t)) != 0);
+    } else if (s > 0) {
+        r = (a->lo >> s) | (a->hi << (128 - s));
+        lost = (a->lo << (128 - s)) != 0;
+    } else {
+        r = a->lo;
+        lost = 0;
     }
-    return (((u128)w[1] << 64) | w[0]) + (u128)(up && lost);
+    return r + (u128)(up && lost);
 }
 
 /* ---- exp tables: floor(exp(-k * 2^-8t) * 2^127), t = 0 (k < 88), 1, 2, 3 (k < 256) */
@@ -1504,9 +1511,18 @@ static int fx_layout_check(void)
     return good;
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(SC_NO_IFMA)
+static int fx_ifma_ok; /* the CPU (and OS) support AVX-512F and IFMA: the kernels below */
+#endif
+static int fx_simd_off; /* sc_x_fast_simd(0) */
+
 static void xt_init(void)
 {
     fx_layout_ok = fx_layout_check();
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(SC_NO_IFMA)
+    __builtin_cpu_init();
+    fx_ifma_ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma");
+#endif
     mpfr_t x;
     mpz_t z;
     mpfr_init2(x, 256);
@@ -1582,6 +1598,14 @@ static u128 fx_exp_lo(u128 U, long G, unsigned *err)
 
 /* ---- the block format */
 
+static inline int limbs_equal(const mp_limb_t *a, const mp_limb_t *b, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (a[k] != b[k])
+            return 0;
+    return 1;
+}
+
 /* x a point enclosure whose value is (-1)^neg m 2^e with m < 2^64 odd (or 0): 1, else 0. */
 static int fx_point(const sc_iv *x, uint64_t *m, long *e, unsigned char *neg)
 {
@@ -1592,10 +1616,18 @@ static int fx_point(const sc_iv *x, uint64_t *m, long *e, unsigned char *neg)
         *neg = 0;
         return mpfr_zero_p(x->hi);
     }
-    if (!mpfr_regular_p(lo) || !mpfr_equal_p(lo, x->hi))
+    if (!mpfr_regular_p(lo) || !mpfr_regular_p(x->hi))
         return 0;
     size_t nl = (size_t)((mpfr_get_prec(lo) + 63) / 64);
     const mp_limb_t *d = mpfr_custom_get_significand(lo);
+    /* lo == hi: identical sign, exponent, precision and limbs imply equal values; anything
+     * else is decided by MPFR */
+    if (mpfr_get_prec(lo) != mpfr_get_prec(x->hi) || mpfr_sgn(lo) != mpfr_sgn(x->hi) ||
+        mpfr_get_exp(lo) != mpfr_get_exp(x->hi) ||
+        !limbs_equal(d, mpfr_custom_get_significand(x->hi), nl)) {
+        if (!mpfr_equal_p(lo, x->hi))
+            return 0;
+    }
     for (size_t k = 0; k + 1 < nl; k++)
         if (d[k])
             return 0;
@@ -1607,7 +1639,7 @@ static int fx_point(const sc_iv *x, uint64_t *m, long *e, unsigned char *neg)
     return 1;
 }
 
-/* x[k*sx], k < n, as N_k 2^L with |N_k| < 2^104 exactly, N_k = d1[k*sd] 2^52 + d0[k*sd],
+/* x[k*sx], k < n, as N_k 2^L with |N_k| < 2^103 exactly, N_k = d1[k*sd] 2^52 + d0[k*sd],
  * 0 <= d0 < 2^52. 0 if an entry is not a suitable point or the span is too wide. */
 static int fx_block(const sc_iv *x, size_t sx, size_t n, int64_t *d1, int64_t *d0, size_t sd,
                     long *L, struct sc_xfast *f)
@@ -1631,7 +1663,7 @@ static int fx_block(const sc_iv *x, size_t sx, size_t n, int64_t *d1, int64_t *d
             long sh = f->te[k] - *L;
             if (sh < 0)
                 return 0;
-            N = (i128)((u128)f->tm[k] << sh); /* < 2^104 */
+            N = (i128)((u128)f->tm[k] << sh); /* < 2^103 */
             if (f->tneg[k])
                 N = -N;
         }
@@ -1706,6 +1738,133 @@ static void fx_quot(mpfr_ptr r, const u256 *num, long L, u128 rlm, long rle, u12
     fx_set_mpfr(r, neg, q, qe + L, up ? MPFR_RNDU : MPFR_RNDD);
 }
 
+/* ---- AVX-512 IFMA kernels (x86-64, chosen at run time; the scalar loops otherwise)
+ *
+ * vpmadd52luq / vpmadd52huq add the low / high 52 bits of the 104-bit product of two
+ * unsigned 52-bit lane values to a 64-bit lane. The signed entries N (|N| < 2^103) are used
+ * offset, N + 2^103 = (d1 + 2^51) 2^52 + d0 with both digits in [0, 2^52); the offset is
+ * taken out exactly afterwards (in 256-bit arithmetic, modulo 2^256 like every step, the
+ * true results being far below 2^255). Each product contributes its two halves to two
+ * accumulators of its own, so every accumulator receives < 2^52 per step. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(SC_NO_IFMA)
+#define FX_IFMA 1
+#include <immintrin.h>
+
+#define FX_IFMA_DMAX 1024 /* scores: 3 accumulators of < dh 2^52 summed: < 2^64 */
+
+/* acc[w * TP + j] (w = 0..3, j < nj rounded up to 8, < TP): sum_c q'_c k'_jc =
+ * sum_w acc[w] 2^(52 w) exactly (dh <= FX_IFMA_DMAX), q' = (q1, q0), k' = (k1[c*TP + j],
+ * k0[c*TP + j]) digit pairs. */
+__attribute__((target("avx512f,avx512ifma"))) static void
+ifma_scores(uint64_t *acc, size_t TP, const int64_t *q1, const int64_t *q0, const int64_t *k1,
+            const int64_t *k0, size_t nj, size_t dh)
+{
+    for (size_t j = 0; j < nj; j += 8) {
+        __m512i z = _mm512_setzero_si512();
+        __m512i a0 = z, a1 = z, b1 = z, c1 = z, a2 = z, b2 = z, c2 = z, a3 = z;
+        for (size_t c = 0; c < dh; c++) {
+            __m512i x1 = _mm512_set1_epi64(q1[c]), x0 = _mm512_set1_epi64(q0[c]);
+            __m512i y1 = _mm512_loadu_si512((const void *)&k1[c * TP + j]);
+            __m512i y0 = _mm512_loadu_si512((const void *)&k0[c * TP + j]);
+            a0 = _mm512_madd52lo_epu64(a0, x0, y0);
+            a1 = _mm512_madd52hi_epu64(a1, x0, y0);
+            b1 = _mm512_madd52lo_epu64(b1, x1, y0);
+            c1 = _mm512_madd52lo_epu64(c1, x0, y1);
+            a2 = _mm512_madd52hi_epu64(a2, x1, y0);
+            b2 = _mm512_madd52hi_epu64(b2, x0, y1);
+            c2 = _mm512_madd52lo_epu64(c2, x1, y1);
+            a3 = _mm512_madd52hi_epu64(a3, x1, y1);
+        }
+        _mm512_storeu_si512((void *)&acc[j], a0);
+        _mm512_storeu_si512((void *)&acc[TP + j], _mm512_add_epi64(a1, _mm512_add_epi64(b1, c1)));
+        _mm512_storeu_si512((void *)&acc[2 * TP + j],
+                            _mm512_add_epi64(a2, _mm512_add_epi64(b2, c2)));
+        _mm512_storeu_si512((void *)&acc[3 * TP + j], a3);
+    }
+}
+
+/* acc[w * DP + c] (w = 0..4, c < dh rounded up to 8, < DP): sum_{j < nj} E_j V'_jc =
+ * sum_w acc[w] 2^(52 w) exactly, E_j = (e2, e1, e0)[j] (52-bit digits, e2 < 2^22),
+ * V'_jc = (v1, v0)[j*DP + c]; nj <= SC_XFAST_TMAX = 2048, so each of the 12 accumulators
+ * stays < 2^63; each is split at bit 52 into its two classes before they are summed. */
+__attribute__((target("avx512f,avx512ifma"))) static void
+ifma_wsum(uint64_t *acc, size_t DP, const int64_t *e0, const int64_t *e1, const int64_t *e2,
+          const int64_t *v1, const int64_t *v0, size_t nj, size_t dh)
+{
+    const __m512i M = _mm512_set1_epi64((long long)FX_MASK);
+    for (size_t c = 0; c < dh; c += 8) {
+        __m512i z = _mm512_setzero_si512();
+        __m512i p00l = z, p00h = z, p10l = z, p10h = z, p01l = z, p01h = z;
+        __m512i p20l = z, p20h = z, p11l = z, p11h = z, p21l = z, p21h = z;
+        for (size_t j = 0; j < nj; j++) {
+            __m512i y1 = _mm512_loadu_si512((const void *)&v1[j * DP + c]);
+            __m512i y0 = _mm512_loadu_si512((const void *)&v0[j * DP + c]);
+            __m512i x0 = _mm512_set1_epi64(e0[j]), x1 = _mm512_set1_epi64(e1[j]),
+                    x2 = _mm512_set1_epi64(e2[j]);
+            p00l = _mm512_madd52lo_epu64(p00l, x0, y0);
+            p00h = _mm512_madd52hi_epu64(p00h, x0, y0);
+            p10l = _mm512_madd52lo_epu64(p10l, x1, y0);
+            p10h = _mm512_madd52hi_epu64(p10h, x1, y0);
+            p01l = _mm512_madd52lo_epu64(p01l, x0, y1);
+            p01h = _mm512_madd52hi_epu64(p01h, x0, y1);
+            p20l = _mm512_madd52lo_epu64(p20l, x2, y0);
+            p20h = _mm512_madd52hi_epu64(p20h, x2, y0);
+            p11l = _mm512_madd52lo_epu64(p11l, x1, y1);
+            p11h = _mm512_madd52hi_epu64(p11h, x1, y1);
+            p21l = _mm512_madd52lo_epu64(p21l, x2, y1);
+            p21h = _mm512_madd52hi_epu64(p21h, x2, y1);
+        }
+        /* class w gets the accumulators of weight w: low 52 bits to w, the rest to w + 1 */
+        __m512i w[5] = {z, z, z, z, z};
+#define FX_SPLIT(a, k)                                                                       \
+    do {                                                                                     \
+        w[k] = _mm512_add_epi64(w[k], _mm512_and_si512(a, M));                               \
+        w[k + 1] = _mm512_add_epi64(w[k + 1], _mm512_srli_epi64(a, FX_DIG));                 \
+    } while (0)
+        FX_SPLIT(p00l, 0);
+        FX_SPLIT(p00h, 1);
+        FX_SPLIT(p10l, 1);
+        FX_SPLIT(p01l, 1);
+        FX_SPLIT(p10h, 2);
+        FX_SPLIT(p01h, 2);
+        FX_SPLIT(p20l, 2);
+        FX_SPLIT(p11l, 2);
+        FX_SPLIT(p20h, 3);
+        FX_SPLIT(p11h, 3);
+        FX_SPLIT(p21l, 3);
+#undef FX_SPLIT
+        w[4] = _mm512_add_epi64(w[4], p21h); /* < 2^33 + carries: no split needed */
+        for (int k = 0; k < 5; k++)
+            _mm512_storeu_si512((void *)&acc[k * DP + c], w[k]);
+    }
+}
+#endif
+
+int sc_x_fast_simd(int enable)
+{
+    pthread_once(&xt_once, xt_init);
+    fx_simd_off = !enable;
+#ifdef FX_IFMA
+    return fx_ifma_ok && enable;
+#else
+    return 0;
+#endif
+}
+
+/* r += v 2^sh modulo 2^256 (v < 2^64, sh < 256) */
+static inline void u256_add_u64sh(u256 *r, uint64_t v, unsigned sh)
+{
+    u256 t;
+    if (sh < 128) {
+        t.lo = (u128)v << sh;
+        t.hi = sh > 64 ? (u128)v >> (128 - sh) : 0;
+    } else {
+        t.lo = 0;
+        t.hi = (u128)v << (sh - 128);
+    }
+    u256_add(r, &t);
+}
+
 int sc_x_softmax_fast(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const sc_iv *K,
                       size_t ldk, const sc_iv *V, size_t ldv, size_t T, size_t dh,
                       const sc_iv *scale, sc_xctx *cx)
@@ -1721,27 +1880,57 @@ int sc_x_softmax_fast(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const 
     long egl, egh;
     if (!fx_mant(scale->lo, &sgl, &egl) || !fx_mant(scale->hi, &sgh, &egh))
         return SC_X_FAST_NA;
-    size_t D = f->dmax, TM = f->Tmax;
-    for (size_t i = 0; i < T; i++)
-        if (!fx_block(&Q[i * ldq], 1, dh, &f->q1[i * D], &f->q0[i * D], 1, &f->lq[i], f) ||
-            !fx_block(&K[i * ldk], 1, dh, &f->k1[i * D], &f->k0[i * D], 1, &f->lk[i], f))
-            return SC_X_FAST_NA;
-    for (size_t i = 0; i < T; i++)
-        for (size_t c = 0; c < dh; c++) {
-            f->qs[i * D + c] = f->q1[i * D + c] + f->q0[i * D + c]; /* |.| <= 2^53 */
-            f->ks[i * D + c] = f->k1[i * D + c] + f->k0[i * D + c];
+    size_t D = f->dmax, TM = f->Tmax, TP = f->TP, DP = f->DP;
+    int ifma = 0;
+#ifdef FX_IFMA
+    ifma = fx_ifma_ok && !fx_simd_off && dh <= FX_IFMA_DMAX;
+#endif
+    const int64_t OFF = (int64_t)1 << (FX_DIG - 1); /* top digits + 2^51: in [0, 2^52) */
+    /* V's layout: column c at c*TM (scalar loops) or row j at j*DP (the IFMA kernel) */
+    size_t vs = ifma ? DP : 1, vc = ifma ? 1 : TM;
+    if (ifma) {
+        /* Q rows as they are (offset below), K transposed into qs / ks */
+        for (size_t i = 0; i < T; i++)
+            if (!fx_block(&Q[i * ldq], 1, dh, &f->q1[i * D], &f->q0[i * D], 1, &f->lq[i], f) ||
+                !fx_block(&K[i * ldk], 1, dh, &f->qs[i], &f->ks[i], TP, &f->lk[i], f))
+                return SC_X_FAST_NA;
+        for (size_t i = 0; i < T; i++) {
+            u128 sq = 0, sk = 0;
+            for (size_t c = 0; c < dh; c++) {
+                int64_t *a1 = &f->q1[i * D + c], *b1 = &f->qs[c * TP + i];
+                *a1 += OFF;
+                *b1 += OFF;
+                sq += ((u128)(uint64_t)*a1 << FX_DIG) | (uint64_t)f->q0[i * D + c];
+                sk += ((u128)(uint64_t)*b1 << FX_DIG) | (uint64_t)f->ks[c * TP + i];
+            }
+            f->sq[i] = sq; /* < dh 2^104 <= 2^114 */
+            f->sk[i] = sk;
         }
+    } else {
+        for (size_t i = 0; i < T; i++)
+            if (!fx_block(&Q[i * ldq], 1, dh, &f->q1[i * D], &f->q0[i * D], 1, &f->lq[i], f) ||
+                !fx_block(&K[i * ldk], 1, dh, &f->k1[i * D], &f->k0[i * D], 1, &f->lk[i], f))
+                return SC_X_FAST_NA;
+        for (size_t i = 0; i < T; i++)
+            for (size_t c = 0; c < dh; c++) {
+                f->qs[i * D + c] = f->q1[i * D + c] + f->q0[i * D + c]; /* |.| <= 2^53 */
+                f->ks[i * D + c] = f->k1[i * D + c] + f->k0[i * D + c];
+            }
+    }
     for (size_t c = 0; c < dh; c++) {
-        if (!fx_block(&V[c], ldv, T, &f->v1[c * TM], &f->v0[c * TM], 1, &f->lv[c], f))
+        if (!fx_block(&V[c], ldv, T, &f->v1[c * vc], &f->v0[c * vc], vs, &f->lv[c], f))
             return SC_X_FAST_NA;
         u128 ps = 0, pm = 0;
         for (size_t j = 0; j < T; j++) {
-            i128 N = (i128)f->v1[c * TM + j] * ((i128)1 << FX_DIG) + f->v0[c * TM + j];
+            int64_t *v1 = &f->v1[c * vc + j * vs];
+            i128 N = (i128)*v1 * ((i128)1 << FX_DIG) + f->v0[c * vc + j * vs];
             u128 a = (u128)(N < 0 ? -N : N);
             ps += a;
             pm = a > pm ? a : pm;
             f->vps[c * TM + j] = ps;
             f->vpm[c * TM + j] = pm;
+            if (ifma)
+                *v1 += OFF;
         }
     }
     MPFR_DECL_INIT(zb, 192);
@@ -1750,21 +1939,39 @@ int sc_x_softmax_fast(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const 
         const int64_t *qa1 = &f->q1[i * D], *qa0 = &f->q0[i * D], *qas = &f->qs[i * D];
         /* exact scores x_j = q_i.k_j, as (sign, 128-bit mantissa rounded down, exponent) */
         long bmax = LONG_MIN;
+#ifdef FX_IFMA
+        if (ifma)
+            ifma_scores(f->sacc, TP, qa1, qa0, f->qs, f->ks, i + 1, dh);
+#endif
         for (size_t j = 0; j <= i; j++) {
-            const int64_t *kb1 = &f->k1[j * D], *kb0 = &f->k0[j * D], *kbs = &f->ks[j * D];
-            /* exact: a1 = sum (q1 + q0)(k1 + k0) - a2 - a0 = sum q1 k0 + q0 k1; every term
-             * <= 2^106, dh <= 2^16 terms */
-            i128 a2 = 0, a1 = 0, a0 = 0;
-            for (size_t c = 0; c < dh; c++) {
-                a2 += (i128)qa1[c] * kb1[c];
-                a1 += (i128)qas[c] * kbs[c];
-                a0 += (i128)qa0[c] * kb0[c];
-            }
-            a1 -= a2 + a0;
             u256 S;
-            u256_from_i128(&S, a0);
-            u256_addsh(&S, a1, FX_DIG);
-            u256_addsh(&S, a2, 2 * FX_DIG);
+            if (ifma) {
+                /* S = sum_c q'_c k'_jc - 2^103 (sq_i + sk_j) + dh 2^206 (q' = q + 2^103) */
+                S.lo = f->sacc[j];
+                S.hi = 0;
+                u256_add_u64sh(&S, f->sacc[TP + j], FX_DIG);
+                u256_add_u64sh(&S, f->sacc[2 * TP + j], 2 * FX_DIG);
+                u256_add_u64sh(&S, f->sacc[3 * TP + j], 3 * FX_DIG);
+                u128 sm = f->sq[i] + f->sk[j];
+                u256 t = {sm << FX_NBITS, sm >> (128 - FX_NBITS)}; /* 2^103 sm */
+                u256_neg(&t);
+                u256_add(&S, &t);
+                u256_add_u64sh(&S, (uint64_t)dh, 2 * FX_NBITS);
+            } else {
+                const int64_t *kb1 = &f->k1[j * D], *kb0 = &f->k0[j * D], *kbs = &f->ks[j * D];
+                /* exact: a1 = sum (q1 + q0)(k1 + k0) - a2 - a0 = sum q1 k0 + q0 k1; every
+                 * term <= 2^106, dh <= 2^16 terms */
+                i128 a2 = 0, a1 = 0, a0 = 0;
+                for (size_t c = 0; c < dh; c++) {
+                    a2 += (i128)qa1[c] * kb1[c];
+                    a1 += (i128)qas[c] * kbs[c];
+                    a0 += (i128)qa0[c] * kb0[c];
+                }
+                a1 -= a2 + a0;
+                u256_from_i128(&S, a0);
+                u256_addsh(&S, a1, FX_DIG);
+                u256_addsh(&S, a2, 2 * FX_DIG);
+            }
             f->xs[j] = 0;
             if (!u256_bitlen(&S))
                 continue;
@@ -1841,8 +2048,14 @@ int sc_x_softmax_fast(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const 
             if (Eh - El > W)
                 W = Eh - El;
             Ws += Eh - El;
-            f->e1[j] = (int64_t)(El >> 63);
-            f->e0[j] = (int64_t)(El & (((u128)1 << 63) - 1));
+            if (ifma) {
+                f->e2[j] = (int64_t)(El >> (2 * FX_DIG)); /* < 2^22 */
+                f->e1[j] = (int64_t)(El >> FX_DIG) & FX_MASK;
+                f->e0[j] = (int64_t)El & FX_MASK;
+            } else {
+                f->e1[j] = (int64_t)(El >> 63);
+                f->e0[j] = (int64_t)(El & (((u128)1 << 63) - 1));
+            }
             zl += El;
             zlc += zl < El;
             zh += Eh;
@@ -1876,26 +2089,45 @@ int sc_x_softmax_fast(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const 
         }
         /* out_c = 2^lv_c [A - R, A + R] / Z, A = sum_j E_j N_jc exact, R >= sum_j w_j |N_jc|:
          * the smaller of max_j w_j * sum_j |N_jc| and sum_j w_j * max_j |N_jc| */
+        u256 se = {0, 0}; /* IFMA: -2^103 sum_j E_j (sum_j E_j = zlc 2^128 + zl exactly) */
+#ifdef FX_IFMA
+        if (ifma) {
+            ifma_wsum(f->vacc, DP, f->e0, f->e1, f->e2, f->v1, f->v0, i + 1, dh);
+            se.lo = zl << FX_NBITS;
+            se.hi = (zl >> (128 - FX_NBITS)) | ((u128)zlc << FX_NBITS);
+            u256_neg(&se);
+        }
+#endif
         for (size_t c = 0; c < dh; c++) {
-            const int64_t *vb1 = &f->v1[c * TM], *vb0 = &f->v0[c * TM];
-            i128 a3 = 0, a2 = 0, a1 = 0, a0 = 0;
-            for (size_t j = 0; j <= i; j++) {
-                int64_t x1 = f->e1[j], x0 = f->e0[j], y1 = vb1[j], y0 = vb0[j];
-                a3 += (i128)x1 * y1;
-                a2 += (i128)x1 * y0;
-                a1 += (i128)x0 * y1;
-                a0 += (i128)x0 * y0;
-            }
             u256 A, R, nlo, nhi;
-            u256_from_i128(&A, a0);
-            u256_addsh(&A, a1, FX_DIG);
-            u256_addsh(&A, a2, 63);
-            u256_addsh(&A, a3, 63 + FX_DIG);
+            if (ifma) {
+                /* A = sum_j E_j (N_jc + 2^103) - 2^103 sum_j E_j */
+                A.lo = f->vacc[c];
+                A.hi = 0;
+                for (unsigned w = 1; w < 5; w++)
+                    u256_add_u64sh(&A, f->vacc[w * DP + c], w * FX_DIG);
+                u256_add(&A, &se);
+            } else {
+                const int64_t *vb1 = &f->v1[c * TM], *vb0 = &f->v0[c * TM];
+                i128 a3 = 0, a2 = 0, a1 = 0, a0 = 0;
+                for (size_t j = 0; j <= i; j++) {
+                    int64_t x1 = f->e1[j], x0 = f->e0[j], y1 = vb1[j], y0 = vb0[j];
+                    a3 += (i128)x1 * y1;
+                    a2 += (i128)x1 * y0;
+                    a1 += (i128)x0 * y1;
+                    a0 += (i128)x0 * y0;
+                }
+                u256_from_i128(&A, a0);
+                u256_addsh(&A, a1, FX_DIG);
+                u256_addsh(&A, a2, 63);
+                u256_addsh(&A, a3, 63 + FX_DIG);
+            }
             mul128(&R, W, f->vps[c * TM + i]);
             u256 R2;
             mul128(&R2, Ws, f->vpm[c * TM + i]);
             if (u256_bitlen(&R2) < u256_bitlen(&R) ||
-                (u256_bitlen(&R2) == u256_bitlen(&R) && R2.w[3] <= R.w[3] && R2.w[2] < R.w[2]))
+                (u256_bitlen(&R2) == u256_bitlen(&R) && (uint64_t)(R2.hi >> 64) <= (uint64_t)(R.hi >> 64) &&
+                 (uint64_t)R2.hi < (uint64_t)R.hi))
                 R = R2;
             nhi = A;
             u256_add(&nhi, &R);

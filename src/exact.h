@@ -299,13 +299,16 @@ int sc_iv_argmax(size_t *idx, const sc_iv *x, size_t n);
  * when: cx->no_fast == 0, scratch reserved for T x dh (sc_xctx_reserve_softmax), 1 <= T,
  * cx->prec <= 128, every entry of Q, K, V is a point enclosure whose value has at most 64
  * significant bits (every float/double does), each row of Q and K and each column of V spans
- * at most ~51 binary orders of magnitude between its largest and smallest nonzero entry (the
+ * at most ~50 binary orders of magnitude between its largest and smallest nonzero entry (the
  * block format below), scale is an enclosure of positive numbers at precision <= 128, and
  * the scores are below 2^100 in magnitude. Never returns another error.
  * How (and why it is rigorous):
- *  - a row (column) is stored as integers N_k (|N_k| < 2^104) times one power of two, split
+ *  - a row (column) is stored as integers N_k (|N_k| < 2^103) times one power of two, split
  *    into two 52-bit digits; the dot products q_i.k_j are computed EXACTLY (4 digit products
- *    per term accumulated in __int128, recombined in 256 bits);
+ *    per term accumulated in __int128, recombined in 256 bits; or, on x86-64 CPUs with
+ *    AVX-512 IFMA and dh <= 1024, 52x52-bit digit products of the entries offset by 2^103
+ *    accumulated in 64-bit lanes, the offset subtracted exactly afterwards: the same
+ *    integers, see sc_x_fast_simd);
  *  - the exact dot product is rounded outward to 128 bits and multiplied by the outward
  *    rounded 128-bit bounds of scale, then outward to a fixed-point grid of the row (|s| <
  *    2^125 units); m_i = the largest upper bound (exact on the grid), u_ij = m_i - s_ij >= 0;
@@ -315,7 +318,9 @@ int sc_iv_argmax(size_t *idx, const sc_iv *x, size_t n);
  *    bound, and the lower bound + 40 units is an upper bound (error budget in exact.c); the
  *    other end uses exp(u_hi - u_lo) <= 1 + 2 (u_hi - u_lo);
  *  - each weight is then an integer interval [E_j, E_j + w_j] * 2^-125 and sum_j E_j V[j][c]
- *    is computed exactly (4 digit products per term), the w_j part bounded by
+ *    is computed exactly (4 digit products per term; with IFMA 6 52-bit digit products of
+ *    E_j and the offset V entry, the offset's contribution 2^103 sum_j E_j taken out exactly
+ *    afterwards), the w_j part bounded by
  *    max_j w_j * sum_j |V[j][c]|; the normaliser's integer bounds are summed exactly; the
  *    quotient is formed with outward-rounded 128-bit reciprocals and products, and rounded
  *    outward once more to out's precision.
@@ -324,6 +329,14 @@ int sc_iv_argmax(size_t *idx, const sc_iv *x, size_t n);
 int sc_x_softmax_fast(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const sc_iv *K,
                       size_t ldk, const sc_iv *V, size_t ldv, size_t T, size_t dh,
                       const sc_iv *scale, sc_xctx *cx);
+
+/* The AVX-512 IFMA kernels of sc_x_softmax_fast (x86-64; used when the CPU and OS support
+ * AVX-512F and IFMA, detected once at run time): enable = 0 forces the portable scalar loops,
+ * nonzero allows the kernels again (the default). Both compute the same exact integers, so
+ * the results are identical bit for bit. Returns 1 if the kernels are in use after the call,
+ * else 0 (always 0 without such a CPU). Process-wide and not synchronised with running
+ * calls: for tests and benchmarks. */
+int sc_x_fast_simd(int enable);
 
 /* ------------------------------------------------------------------ refinement */
 

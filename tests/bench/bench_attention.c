@@ -7,7 +7,8 @@
  *   OUT   the enclosures of the last run, one line per output: "mlo elo mhi ehi" with
  *         lo = mlo * 2^elo and hi = mhi * 2^ehi exactly (integers, decimal)
  *   RUNS  timed runs; each prints "time SECONDS" (wall clock of the sc_attn_softmax_iv call
- *         only: inputs are converted to enclosures before)
+ *         only: inputs are converted to enclosures before); first "simd 0|1": whether the
+ *         fast path's AVX-512 IFMA kernels are in use (sc_x_fast_simd)
  *   ref   force the MPFR reference path (the fast fixed-point path disabled) */
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +61,9 @@ int main(int argc, char **argv)
         return 2;
     }
     ws.cx.no_fast = ref;
+    /* BENCH_SIMD=0: the scalar loops, as on a CPU without AVX-512 IFMA */
+    const char *simd = getenv("BENCH_SIMD");
+    printf("simd %d\n", sc_x_fast_simd(!simd || strcmp(simd, "0")));
     for (int r = 0; r < runs; r++) {
         double t0 = now();
         int rc = sc_attn_softmax_iv(out, d, Q, d, K, d, V, d, T, d, NULL, &ws);

@@ -61,11 +61,15 @@ with open(inp, "wb") as f:
         f.write(np.ascontiguousarray(M, dtype="<f8").tobytes())
 
 
+SIMD = []  # the driver's "simd 0|1" lines: the fast path's AVX-512 IFMA kernels in use
+
+
 def run_ours(runs, *extra):
     r = subprocess.run([DRIVER, inp, outp, str(runs), "128", *extra], capture_output=True,
                        text=True)
     if r.returncode:
         sys.exit("driver failed: " + r.stderr)
+    SIMD.extend(l.split()[1] for l in r.stdout.splitlines() if l.startswith("simd "))
     return [float(l.split()[1]) for l in r.stdout.splitlines() if l.startswith("time ")]
 
 
@@ -141,7 +145,8 @@ enc = read_enclosures()
 mo, mm, mt = statistics.median(t_ours), statistics.median(t_mp), statistics.median(t_torch)
 print(f"softmax attention, one head, T={T}, d={D}, float64 inputs; {ROUNDS} interleaved rounds")
 print(f"  ours   (enclosure, 128 bits)     median {mo * 1e3:9.3f} ms  ({len(t_ours)} runs;"
-      f" min {min(t_ours) * 1e3:.3f}, max {max(t_ours) * 1e3:.3f})")
+      f" min {min(t_ours) * 1e3:.3f}, max {max(t_ours) * 1e3:.3f};"
+      f" IFMA kernels: {'yes' if SIMD and SIMD[0] == '1' else 'no'})")
 print(f"  ours, MPFR reference path (1 run)       {t_ref * 1e3:9.3f} ms  (fast path speed-up"
       f" {t_ref / mo:.1f}x)")
 print(f"  mpmath (mp.prec=128)             median {mm * 1e3:9.3f} ms  (rows {sub_rows[0]},"

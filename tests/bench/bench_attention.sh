@@ -4,7 +4,8 @@
 # computation) and torch float64, measured in the same run (tests/bench/bench_attention.py).
 # Goals: >= 200x faster than mpmath; <= 300x the time of torch float64.
 # Standalone:  bash tests/bench/bench_attention.sh      (needs build/libshortcut.a: make all)
-# Env: BENCH_ROUNDS (default 5), BENCH_T (256), BENCH_D (64), PY (/usr/bin/python3).
+# Env: BENCH_ROUNDS (default 5), BENCH_T (256), BENCH_D (64), PY (/usr/bin/python3),
+# BENCH_SIMD=0 (the scalar loops, as on a CPU without AVX-512 IFMA).
 # Exit 1 if an enclosure misses the 256-bit mpmath reference (timings are reported, not
 # enforced: shared machines are noisy).
 set -eu

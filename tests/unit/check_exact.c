@@ -4,7 +4,8 @@
  * GELU and LayerNorm containing 50-digit reference values computed independently with
  * mpmath (hard-coded below), with widths <= 2^-100 relative at 128 bits; random interval
  * operations never empty/inverted and containing a 512-bit evaluation at points of their
- * inputs; arg-max decisions and refinement on near-ties; NaN/Inf rejected everywhere. */
+ * inputs; arg-max decisions and refinement on near-ties; NaN/Inf rejected everywhere; the
+ * fast softmax path's SIMD kernels identical to its scalar loops. */
 #include <check.h>
 #include <float.h>
 #include <math.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attention.h"
 #include "exact.h"
 
 /* Check records every passed assertion (a write per ck_assert): loops use REQUIRE, which
@@ -905,6 +907,80 @@ START_TEST(test_rejects)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ fast softmax kernels */
+
+/* sc_x_softmax_fast with its AVX-512 IFMA kernels (where the CPU has them) against its
+ * portable scalar loops (sc_x_fast_simd(0)): both compute the same exact integers, so the
+ * enclosures must be identical bit for bit. Shapes around the kernels' 8-lane blocks (T and dh
+ * not multiples of 8, leading dimensions > dh), dh at the kernels' limit (1024) and past it
+ * (scalar either way); entries spanning up to 2^-30 .. 2 in a row, signs and zeros. Both
+ * contain the 512-bit enclosure of the MPFR path (~2^-500 wide around the real value) and
+ * are <= 2^-100 max|v| wide. */
+START_TEST(test_softmax_fast_simd)
+{
+    static const size_t shapes[][2] = {{1, 1},   {9, 3},   {16, 8},    {33, 13},
+                                       {70, 64}, {67, 70}, {12, 1024}, {5, 1030}};
+    for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+        size_t T = shapes[t][0], dh = shapes[t][1], ld = dh + t % 2, n = T * ld;
+        int spread = (int)(t * 11 % 31);
+        sc_attn_ws ws, ws5;
+        ck_assert_int_eq(sc_attn_ws_init(&ws, T, dh, 128), SC_X_OK);
+        ck_assert_int_eq(sc_attn_ws_init(&ws5, T, dh, 512), SC_X_OK);
+        sc_iv *M[3], *M5[3], *a = sc_iv_array_new(n, 128), *b = sc_iv_array_new(n, 128),
+                         *r5 = sc_iv_array_new(n, 512);
+        double vmax = 0;
+        for (int m = 0; m < 3; m++) {
+            M[m] = sc_iv_array_new(n, 128);
+            M5[m] = sc_iv_array_new(n, 512);
+            for (size_t k = 0; k < n; k++) {
+                double x = rnd() % 9 == 0 ? 0.0
+                                          : ldexp(1 + rnd_unit(), -(int)(rnd() % (spread + 1)));
+                if (rnd() % 2)
+                    x = -x;
+                if (m == 2 && k % ld < dh)
+                    vmax = fmax(vmax, fabs(x));
+                ck_assert_int_eq(sc_iv_set_d(&M[m][k], x), SC_X_OK);
+                ck_assert_int_eq(sc_iv_set_d(&M5[m][k], x), SC_X_OK);
+            }
+        }
+        int simd = sc_x_fast_simd(1);
+        ck_assert_int_eq(sc_attn_softmax_iv(a, ld, M[0], ld, M[1], ld, M[2], ld, T, dh, NULL, &ws),
+                         SC_X_OK);
+        /* the fast path applied (called directly with the workspace's scale) */
+        ck_assert_int_eq(sc_x_softmax_fast(b, ld, M[0], ld, M[1], ld, M[2], ld, T, dh,
+                                           &ws.scale, &ws.cx),
+                         SC_X_OK);
+        ck_assert_int_eq(sc_x_fast_simd(0), 0);
+        ck_assert_int_eq(sc_attn_softmax_iv(b, ld, M[0], ld, M[1], ld, M[2], ld, T, dh, NULL, &ws),
+                         SC_X_OK);
+        ck_assert_int_eq(sc_x_fast_simd(1), simd);
+        ck_assert_int_eq(sc_attn_softmax_iv(r5, ld, M5[0], ld, M5[1], ld, M5[2], ld, T, dh, NULL,
+                                            &ws5),
+                         SC_X_OK);
+        for (size_t i = 0; i < T; i++)
+            for (size_t c = 0; c < dh; c++) {
+                size_t x = i * ld + c;
+                REQUIRE(mpfr_equal_p(a[x].lo, b[x].lo) && mpfr_equal_p(a[x].hi, b[x].hi),
+                        "T=%zu dh=%zu simd=%d: out[%zu][%zu] differs from the scalar loops", T,
+                        dh, simd, i, c);
+                REQUIRE(sc_iv_contains(&a[x], &r5[x]),
+                        "T=%zu dh=%zu: out[%zu][%zu] misses the 512-bit enclosure", T, dh, i, c);
+                REQUIRE(sc_iv_width(&a[x]) <= 0x1p-100 * vmax, "T=%zu dh=%zu: out[%zu][%zu] width %g",
+                        T, dh, i, c, sc_iv_width(&a[x]));
+            }
+        for (int m = 0; m < 3; m++) {
+            sc_iv_array_free(M[m], n);
+            sc_iv_array_free(M5[m], n);
+        }
+        sc_iv_array_free(a, n);
+        sc_iv_array_free(b, n);
+        sc_iv_array_free(r5, n);
+        sc_attn_ws_clear(&ws);
+        sc_attn_ws_clear(&ws5);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("exact");
@@ -928,6 +1004,7 @@ int main(void)
     tcase_add_test(tc, test_argmax_cmp);
     tcase_add_test(tc, test_refine);
     tcase_add_test(tc, test_rejects);
+    tcase_add_test(tc, test_softmax_fast_simd);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
