@@ -11,7 +11,9 @@
 
 /* Largest transition table (states x symbols entries) the catalog builds; beyond it a spec
  * is refused with SC_EXIT_LIMIT (e.g. permutation_reset on 8 points: 40320 x 40322). */
+#ifndef SC_CATALOG_MAX_ENTRIES /* the fuzz builds lower it (fuzz/run.sh): bounded time per input */
 #define SC_CATALOG_MAX_ENTRIES (1ull << 26)
+#endif
 
 typedef enum {
     SC_SAMPLE_IID = 0, /* each token i.i.d.: exactly uniform, or from `weights` */
