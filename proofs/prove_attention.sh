@@ -4,17 +4,16 @@
 # Prints per function / lemma and "proved N / M goals"; exits non-zero if any goal is unproved.
 #   proofs/prove_attention.sh              the proof (gated: must be 100 %)
 #   proofs/prove_attention.sh --negative   negative controls: mutated code/spec must FAIL
-#   proofs/prove_attention.sh --wip        the uniform kernel sc_attn_uniform_qk, whose
-#                                          proof is NOT complete (see REPORT_attention.md);
-#                                          informative only, never part of the gate
+#   proofs/prove_attention.sh --wip        (no proof in progress: the uniform kernel, once WIP,
+#                                          is now part of the gate)
 # Env: WP_TIMEOUT (20), WP_PAR (2), OUT (proofs/out/attention), SMOKE (1).
 set -u
 cd "$(dirname "$0")/.."
 OUT=${OUT:-proofs/out/attention}
 WP_TIMEOUT=${WP_TIMEOUT:-20}
 WP_PAR=${WP_PAR:-2}
-FCTS=q_div_ui
-LEMMAS=sc_zmul_pos,sc_zmul_real,sc_div_div,sc_div_mul_den,sc_span_in
+FCTS=q_div_ui,sc_attn_uniform_qk
+LEMMAS=sc_qa_sep,sc_zmul_pos,sc_zmul_real,sc_div_div,sc_qv_def,sc_rdiv_def,sc_div_mul_real,sc_div_mul_den,sc_span_in
 mkdir -p "$OUT/inc"
 command -v frama-c >/dev/null || { echo "prove_attention: frama-c not installed (make deps)"; exit 2; }
 [ -f "$HOME/.why3.conf" ] || why3 config detect >/dev/null 2>&1
@@ -64,9 +63,7 @@ PY
 }
 
 if [ "${1:-}" = "--wip" ]; then
-  run_wp . "$OUT/wip.json" "$OUT/wip.log" -wp-fct sc_attn_uniform_qk
-  summarize "$OUT/wip.json"
-  echo "(informative: sc_attn_uniform_qk is not part of the gate)"
+  echo "prove_attention: no proof in progress (sc_attn_uniform_qk is gated now)"
   exit 0
 fi
 
@@ -90,7 +87,7 @@ if [ "${1:-}" = "--negative" ]; then
   mutate no_div 's|mpz_mul_ui(mpq_denref(y), mpq_denref(s), n);|mpz_set(mpq_denref(y), mpq_denref(s));|' \
     src/attention_exact.c -wp-fct q_div_ui
   # 2. Spec: the contract claims division by n + 1.
-  mutate spec_n1 's|ensures value: sc_qval(y) == sc_qval(s) / n;|ensures value: sc_qval(y) == sc_qval(s) / (n + 1);|' \
+  mutate spec_n1 's|ensures value: sc_qval(y) == sc_rdiv(\\old(sc_qval(s)), n);|ensures value: sc_qval(y) == sc_rdiv(\\old(sc_qval(s)), n + 1);|' \
     src/attention_exact.c -wp-fct q_div_ui
   # 3. Lemma: a / (b n) == (a / b) * n is false.
   mutate lemma_div 's|a / (b \* n) == (a / b) / n;|a / (b * n) == (a / b) * n;|' \
@@ -98,6 +95,12 @@ if [ "${1:-}" = "--negative" ]; then
   # 4. Stub model: mpz_mul_ui's result no longer a product: the proof of q_div_ui must break.
   mutate stub_mul 's|ensures value: sc_zval(r) == sc_zmul(\\old(sc_zval(a)), u);|ensures value: sc_zval(r) == \\old(sc_zval(a)) + u;|' \
     spec/exact.acsl -wp-fct q_div_ui
+  # 5. Spec: uniform attention claimed to divide by i + 2: the uniform kernel must break.
+  mutate spec_uniform 's|sc_rdiv(sc_colsum(V, ld, c, i + 1), i + 1);|sc_rdiv(sc_colsum(V, ld, c, i + 1), i + 2);|' \
+    spec/attention.acsl -wp-fct sc_attn_uniform_qk
+  # 6. Code: the prefix sum skips row i (acc + V[i] replaced by acc + V[0]).
+  mutate code_row 's|mpq_add(&acc\[c\], &acc\[c\], &V\[i \* ldv + c\]);|mpq_add(\&acc[c], \&acc[c], \&V[c]);|' \
+    src/attention_exact.c -wp-fct sc_attn_uniform_qk
   [ "$fails" = 0 ] && echo "negative controls: all fail as they must" || echo "negative controls: $fails did not fail"
   exit $fails
 fi
