@@ -32,24 +32,7 @@ run_wp() {
 
 # summarize JSON: per-function lines and "proved N / M goals"; status 1 unless all proved
 summarize() {
-  /usr/bin/python3 - "$1" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-tot = ok = 0
-bad = []
-for f, goals in d.get("wp:functions", {}).items():
-    a = b = 0
-    for g, r in goals.items():
-        if g.startswith("wp:"): continue
-        m = r.get("wp:main", {})
-        b += m.get("total", 0); a += m.get("valid", 0)
-        if m.get("valid", 0) != m.get("total", 0): bad.append(g)
-    tot += b; ok += a
-    print(f"  {f:24s} {a:4d} / {b:<4d}")
-for g in bad: print("  unproved:", g)
-print(f"proved {ok} / {tot} goals")
-sys.exit(0 if ok == tot and tot > 0 else 1)
-PY
+  /usr/bin/python3 proofs/wp_summary.py "$@"
 }
 
 if [ "${1:-}" = "--negative" ]; then
