@@ -1,6 +1,7 @@
 /* The exact-number layer: dyadics (mpz * 2^e), rationals (mpq) and MPFR interval enclosures.
  * See exact.h for the semantics and for why these representations were chosen. */
 #include "exact.h"
+#include "exact_int.h"
 
 #include <float.h>
 #include <limits.h>
@@ -441,16 +442,9 @@ int sc_q_get_d(double *out, const mpq_t q, mpfr_rnd_t rnd, sc_xctx *cx)
                      DBL_MIN_EXP - 1, DBL_MAX_EXP - 1, DBL_MAX, rnd, cx->z[4]);
 }
 
-static int all_finite(const double *v, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        if (!isfinite(v[k]))
-            return 0;
-    return 1;
-}
-
-/* acc += w * z * 2^ez exactly, w a finite double. */
-static void acc_add_d(mpz_t acc, long *acc_e, int *have, double w, mpz_srcptr z, sc_xctx *cx)
+/* acc * 2^(*acc_e) += w * z exactly, w a finite double (declared, with its contract, in
+ * exact_int.h; used by sc_q_linear in exact_q.c). */
+void sc_x_acc_add_d(mpz_t acc, long *acc_e, int *have, double w, mpz_srcptr z, sc_xctx *cx)
 {
     if (w == 0 || !mpz_sgn(z))
         return;
@@ -459,83 +453,6 @@ static void acc_add_d(mpz_t acc, long *acc_e, int *have, double w, mpz_srcptr z,
     d_decompose(w, &m, &e);
     mpz_mul_si(cx->z[2], z, (long)m);
     acc_add(acc, acc_e, have, cx->z[2], e, cx->z[3]);
-}
-
-int sc_q_linear(mpq_t *out, const mpq_t *x, size_t rows, size_t in, const double *W,
-                const double *b, size_t outd, sc_xctx *cx)
-{
-    if (!cx || in > cx->nmax || (rows && outd && (!out || !x || (in && !W))))
-        return SC_X_EINVAL;
-    if (outd && in > SIZE_MAX / outd)
-        return SC_X_EINVAL;
-    if (!all_finite(W, in * outd) || (b && !all_finite(b, outd)))
-        return SC_X_ENONFINITE;
-    mpz_ptr D = cx->z[0], acc = cx->z[1], t = cx->z[4];
-    for (size_t r = 0; r < rows; r++) {
-        const mpq_t *xr = &x[r * in];
-        /* the row over one common denominator D: x_k = zv[k] / D */
-        mpz_set_ui(D, 1);
-        for (size_t k = 0; k < in; k++)
-            mpz_lcm(D, D, mpq_denref(xr[k]));
-        for (size_t k = 0; k < in; k++) {
-            mpz_divexact(t, D, mpq_denref(xr[k]));
-            mpz_mul(cx->zv[k], mpq_numref(xr[k]), t);
-        }
-        for (size_t o = 0; o < outd; o++) {
-            long acc_e = 0;
-            int have = 0;
-            mpz_set_ui(acc, 0);
-            const double *w = &W[o * in];
-            for (size_t k = 0; k < in; k++)
-                acc_add_d(acc, &acc_e, &have, w[k], cx->zv[k], cx);
-            if (b)
-                acc_add_d(acc, &acc_e, &have, b[o], D, cx);
-            mpq_ptr y = out[r * outd + o];
-            mpz_set(mpq_numref(y), acc);
-            mpz_set(mpq_denref(y), D);
-            if (have && acc_e >= 0)
-                mpz_mul_2exp(mpq_numref(y), mpq_numref(y), (mp_bitcnt_t)acc_e);
-            else if (have)
-                mpz_mul_2exp(mpq_denref(y), mpq_denref(y), (mp_bitcnt_t)(-acc_e));
-            mpq_canonicalize(y);
-        }
-    }
-    return SC_X_OK;
-}
-
-void sc_q_relu(mpq_t *out, const mpq_t *x, size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        if (mpq_sgn(x[k]) < 0)
-            mpq_set_ui(out[k], 0, 1);
-        else if (out[k] != x[k])
-            mpq_set(out[k], x[k]);
-    }
-}
-
-void sc_q_add(mpq_t *out, const mpq_t *a, const mpq_t *b, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        mpq_add(out[k], a[k], b[k]);
-}
-
-int sc_q_argmax(size_t *idx, size_t *nmax, const mpq_t *x, size_t n)
-{
-    if (!idx || !x || n == 0)
-        return SC_X_EINVAL;
-    size_t best = 0, cnt = 1;
-    for (size_t k = 1; k < n; k++) {
-        int c = mpq_cmp(x[k], x[best]);
-        if (c > 0) {
-            best = k;
-            cnt = 1;
-        } else if (c == 0)
-            cnt++;
-    }
-    *idx = best;
-    if (nmax)
-        *nmax = cnt;
-    return SC_X_OK;
 }
 
 /* ------------------------------------------------------------------ enclosures: basics */
@@ -1044,7 +961,7 @@ static int dot_d(sc_iv *r, const double *w, const sc_iv *x, size_t sx, size_t n,
 
 int sc_iv_dot_d(sc_iv *r, const double *w, const sc_iv *x, size_t sx, size_t n, sc_xctx *cx)
 {
-    if (!all_finite(w, n))
+    if (!sc_x_all_finite(w, n))
         return SC_X_ENONFINITE;
     return dot_d(r, w, x, sx, n, cx);
 }
@@ -1058,7 +975,7 @@ int sc_iv_linear(sc_iv *out, const sc_iv *x, size_t rows, size_t in, const doubl
         return SC_X_EINVAL;
     if (outd && in > SIZE_MAX / outd)
         return SC_X_EINVAL;
-    if (!all_finite(W, in * outd) || (b && !all_finite(b, outd)))
+    if (!sc_x_all_finite(W, in * outd) || (b && !sc_x_all_finite(b, outd)))
         return SC_X_ENONFINITE;
     for (size_t r = 0; r < rows; r++)
         for (size_t o = 0; o < outd; o++) {
@@ -1128,7 +1045,7 @@ int sc_iv_layernorm(sc_iv *out, const sc_iv *x, size_t rows, size_t n, const dou
 {
     if (!cx || !eps || n == 0 || (rows && (!out || !x)))
         return SC_X_EINVAL;
-    if ((gamma && !all_finite(gamma, n)) || (beta && !all_finite(beta, n)))
+    if ((gamma && !sc_x_all_finite(gamma, n)) || (beta && !sc_x_all_finite(beta, n)))
         return SC_X_ENONFINITE;
     if (!sc_iv_ok(eps))
         return SC_X_ENONFINITE;

@@ -413,6 +413,65 @@ START_TEST(test_q_linear)
 }
 END_TEST
 
+/* The elementwise kernels and the arg-max against their contracts (spec/forward.acsl,
+ * src/exact_q.c), in every aliasing the contracts allow: ReLU and add in place and on
+ * disjoint arrays (add also with out == b), inputs untouched when disjoint; arg-max = first
+ * index of a maximum, nmax = the number of maxima (many ties). */
+START_TEST(test_q_kernels_contracts)
+{
+    enum { N = 9 };
+    mpq_t *x = sc_q_array_new(N), *a = sc_q_array_new(N), *o = sc_q_array_new(N), t;
+    mpq_init(t);
+    for (int it = 0; it < 300; it++) {
+        for (int k = 0; k < N; k++) {
+            /* few distinct values: ties are frequent */
+            mpq_set_si(x[k], (long)(rnd() % 7) - 3, 1 + (unsigned long)(rnd() % 3));
+            mpq_canonicalize(x[k]);
+            mpq_set_si(a[k], (long)(rnd() % 2001) - 1000, 1 + (unsigned long)(rnd() % 97));
+            mpq_canonicalize(a[k]);
+        }
+        /* ReLU on disjoint arrays: x unchanged, o = max(x, 0) */
+        sc_q_relu(o, x, N);
+        for (int k = 0; k < N; k++) {
+            REQ(mpq_sgn(o[k]) >= 0);
+            REQ(mpq_sgn(x[k]) < 0 ? mpq_sgn(o[k]) == 0 : mpq_equal(o[k], x[k]));
+        }
+        /* add on disjoint arrays, then with out == b: o = x + a; o = a + o */
+        sc_q_add(o, x, a, N);
+        for (int k = 0; k < N; k++) {
+            mpq_add(t, x[k], a[k]);
+            REQ(mpq_equal(o[k], t));
+        }
+        sc_q_add(o, a, o, N);
+        for (int k = 0; k < N; k++) {
+            mpq_add(t, x[k], a[k]);
+            mpq_add(t, t, a[k]);
+            REQ(mpq_equal(o[k], t));
+        }
+        /* arg-max: first index of the maximum and the number of maxima */
+        size_t idx = N, cnt = 0, ref = 0, rc = 0;
+        for (size_t k = 1; k < N; k++)
+            if (mpq_cmp(x[k], x[ref]) > 0)
+                ref = k;
+        for (size_t k = 0; k < N; k++)
+            rc += mpq_equal(x[k], x[ref]) != 0;
+        REQ_EQ(sc_q_argmax(&idx, &cnt, x, N), SC_X_OK);
+        REQ_EQ(idx, ref);
+        REQ_EQ(cnt, rc);
+        for (size_t k = 0; k < idx; k++)
+            REQ(mpq_cmp(x[k], x[idx]) < 0);
+        /* ReLU in place */
+        sc_q_relu(x, x, N);
+        for (int k = 0; k < N; k++)
+            REQ(mpq_sgn(x[k]) >= 0);
+    }
+    mpq_clear(t);
+    sc_q_array_free(x, N);
+    sc_q_array_free(a, N);
+    sc_q_array_free(o, N);
+}
+END_TEST
+
 /* Random rows of rationals through the exact linear layer == the naive mpq sum; the same
  * layer on enclosures of the inputs contains it. */
 START_TEST(test_q_linear_random)
@@ -994,6 +1053,7 @@ int main(void)
     tcase_add_test(tc, test_dy_arith);
     tcase_add_test(tc, test_q_linear);
     tcase_add_test(tc, test_q_linear_random);
+    tcase_add_test(tc, test_q_kernels_contracts);
     suite_add_tcase(s, tc);
     tc = tcase_create("enclosures");
     tcase_set_timeout(tc, 300);
