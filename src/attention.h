@@ -68,12 +68,13 @@ typedef struct sc_attn_ws {
     sc_iv *vacc;       /* dmax interval accumulators */
     sc_iv acc, z, scale;
     mpfr_t mx;         /* the shift m_i of softmax */
-    size_t *cand;      /* Tmax indices (arg-max candidates) */
+    size_t *cand;      /* Tmax indices (arg-max candidates of sc_attn_hard_iv) */
     /* exact scratch */
     mpz_t *kn;         /* Tmax*dmax: row j of K over the common denominator kd[j] */
     mpz_t *kd;         /* Tmax */
-    mpz_t *qn;         /* dmax */
-    mpz_t qd, best, cur, t1, t2;
+    mpz_t *qn;         /* dmax: row i of Q over the common denominator qd */
+    mpz_t *dots;       /* Tmax: the integer scores qn.kn_j of one row (sc_attn_hard_q) */
+    mpz_t qd, t1, t2;
     mpq_t *qs;         /* dmax rational accumulators */
     mpq_t qt;
     size_t fail_row, fail_head;
@@ -89,12 +90,17 @@ int sc_attn_ws_set_prec(sc_attn_ws *ws, mpfr_prec_t prec);
 /* ---------------------------------------------------------------- one head, exact */
 
 /* Uniform attention, exact: out_i = (1/(i+1)) sum_{j<=i} V_j, i < T. (The arithmetic is the
- * kernel sc_attn_uniform_qk of src/attention_exact.c; its helper q_div_ui is proved by WP,
- * the kernel's own proof is incomplete: proofs/REPORT_attention.md.) */
+ * kernel sc_attn_uniform_qk of src/attention_exact.c, proved by WP with its helper q_div_ui:
+ * out[i][c] = (sum_{j<=i} V[j][c]) / (i+1); this shape-checking wrapper is not annotated.
+ * proofs/REPORT_attention.md.) */
 int sc_attn_uniform_q(mpq_t *out, size_t ldo, const mpq_t *V, size_t ldv, size_t T, size_t dh,
                       sc_attn_ws *ws);
 /* Hard attention, exact: the arg-max of q_i.k_j over j <= i decided exactly (ties averaged).
- * nties (may be NULL): nties[i] = |A_i|. */
+ * nties (may be NULL): nties[i] = |A_i|. Cost per row i: i+1 integer dot products of length
+ * dh over common denominators, 2(i+1) cross-multiplications for the arg-max and the tie test,
+ * |A_i| dh rational additions. (Kernel sc_attn_hard_qk in src/attention_exact.c: its integer
+ * helpers are proved by WP, the kernel's contract is stated but not yet proved;
+ * proofs/REPORT_attention.md.) */
 int sc_attn_hard_q(mpq_t *out, size_t ldo, const mpq_t *Q, size_t ldq, const mpq_t *K,
                    size_t ldk, const mpq_t *V, size_t ldv, size_t T, size_t dh, size_t *nties,
                    sc_attn_ws *ws);

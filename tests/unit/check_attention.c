@@ -126,6 +126,60 @@ START_TEST(test_hard_q_ties)
 }
 END_TEST
 
+/* Edge cases of the exact hard kernel: T = 1; all scores equal (K = 0: every j <= i is in the
+ * arg-max set, so hard = uniform and |A_i| = i + 1); negative scores, with a tie between
+ * negative maxima not at the first position; leading dimensions > dh. */
+START_TEST(test_hard_q_edges)
+{
+    enum { T = 4, LD = 3 };
+    mpq_t *Q = sc_q_array_new(T * LD), *K = sc_q_array_new(T * LD), *V = sc_q_array_new(T * LD),
+          *out = sc_q_array_new(T * LD), *uo = sc_q_array_new(T * LD);
+    sc_attn_ws *ws = ws_new(T, 2, 128);
+    size_t nt[T];
+    for (int k = 0; k < T * LD; k++) {
+        mpq_set_si(Q[k], (long)k - 5, (unsigned long)(k % 4) + 1);
+        mpq_set_ui(K[k], 0, 1);
+        mpq_set_si(V[k], 3 * (long)k - 7, (unsigned long)(k % 3) + 2);
+        mpq_canonicalize(Q[k]);
+        mpq_canonicalize(V[k]);
+    }
+    /* T = 1: out_0 = V_0 */
+    ck_assert_int_eq(sc_attn_hard_q(out, LD, Q, LD, K, LD, V, LD, 1, 2, nt, ws), SC_X_OK);
+    REQ(nt[0] == 1 && mpq_equal(out[0], V[0]) && mpq_equal(out[1], V[1]));
+    /* all scores 0: hard == uniform */
+    ck_assert_int_eq(sc_attn_hard_q(out, LD, Q, LD, K, LD, V, LD, T, 2, nt, ws), SC_X_OK);
+    ck_assert_int_eq(sc_attn_uniform_q(uo, LD, V, LD, T, 2, ws), SC_X_OK);
+    for (int i = 0; i < T; i++) {
+        REQ(nt[i] == (size_t)i + 1);
+        for (int c = 0; c < 2; c++)
+            REQ(mpq_equal(out[i * LD + c], uo[i * LD + c]));
+    }
+    /* dh = 1, q_i = -1, k = 1, 3, 1/2, 1/2: scores -1, -3, -1/2, -1/2. A_0 = {0}, A_1 = {0},
+     * A_2 = {2}, A_3 = {2, 3}. */
+    static const char *KK[] = {"1", "3", "1/2", "1/2"};
+    for (int i = 0; i < T; i++) {
+        mpq_set_si(Q[i * LD], -1, 1);
+        ck_assert_int_eq(mpq_set_str(K[i * LD], KK[i], 10), 0);
+        mpq_canonicalize(K[i * LD]);
+    }
+    ck_assert_int_eq(sc_attn_hard_q(out, LD, Q, LD, K, LD, V, LD, T, 1, nt, ws), SC_X_OK);
+    REQ(nt[0] == 1 && nt[1] == 1 && nt[2] == 1 && nt[3] == 2);
+    REQ(mpq_equal(out[0], V[0]) && mpq_equal(out[LD], V[0]) && mpq_equal(out[2 * LD], V[2 * LD]));
+    mpq_t m;
+    mpq_init(m);
+    mpq_add(m, V[2 * LD], V[3 * LD]);
+    mpq_div_2exp(m, m, 1);
+    REQ(mpq_equal(out[3 * LD], m));
+    mpq_clear(m);
+    ws_free(ws);
+    sc_q_array_free(Q, T * LD);
+    sc_q_array_free(K, T * LD);
+    sc_q_array_free(V, T * LD);
+    sc_q_array_free(out, T * LD);
+    sc_q_array_free(uo, T * LD);
+}
+END_TEST
+
 /* Random small-integer data (many ties): hard attention == the definition computed naively
  * with mpq scores. */
 START_TEST(test_hard_q_random)
@@ -784,6 +838,7 @@ int main(void)
     tcase_add_test(tc, test_uniform_q);
     tcase_add_test(tc, test_hard_q_ties);
     tcase_add_test(tc, test_hard_q_random);
+    tcase_add_test(tc, test_hard_q_edges);
     suite_add_tcase(s, tc);
     tc = tcase_create("enclosures");
     tcase_set_timeout(tc, 300);
