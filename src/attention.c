@@ -1,5 +1,8 @@
 /* Causal attention, exact and enclosed. See attention.h. */
 #include "attention.h"
+/* Enclosure model and trusted contracts of the sc_iv calls (softmax proof: prove_softmax.sh) */
+#include "../spec/interval.acsl"
+#include "proof_label.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,25 +49,30 @@ int sc_attn_ws_init(sc_attn_ws *ws, size_t Tmax, size_t dmax, mpfr_prec_t prec)
     ws->kn = nk <= SIZE_MAX / sizeof(mpz_t) ? malloc(nk * sizeof(mpz_t)) : NULL;
     ws->kd = malloc(Tmax * sizeof(mpz_t));
     ws->qn = malloc(dmax * sizeof(mpz_t));
+    ws->dots = malloc(Tmax * sizeof(mpz_t));
     ws->qs = sc_q_array_new(dmax);
-    if (!ws->s || !ws->vacc || !ws->cand || !ws->kn || !ws->kd || !ws->qn || !ws->qs) {
+    if (!ws->s || !ws->vacc || !ws->cand || !ws->kn || !ws->kd || !ws->qn || !ws->dots ||
+        !ws->qs) {
         sc_iv_array_free(ws->s, Tmax);
         sc_iv_array_free(ws->vacc, dmax);
         free(ws->cand);
         free(ws->kn);
         free(ws->kd);
         free(ws->qn);
+        free(ws->dots);
         sc_q_array_free(ws->qs, dmax);
         sc_xctx_clear(&ws->cx);
         return SC_X_ENOMEM;
     }
     for (size_t k = 0; k < nk; k++)
         mpz_init(ws->kn[k]);
-    for (size_t k = 0; k < Tmax; k++)
+    for (size_t k = 0; k < Tmax; k++) {
         mpz_init(ws->kd[k]);
+        mpz_init(ws->dots[k]);
+    }
     for (size_t k = 0; k < dmax; k++)
         mpz_init(ws->qn[k]);
-    mpz_inits(ws->qd, ws->best, ws->cur, ws->t1, ws->t2, (mpz_ptr)0);
+    mpz_inits(ws->qd, ws->t1, ws->t2, (mpz_ptr)0);
     mpq_init(ws->qt);
     sc_iv_init(&ws->acc, prec);
     sc_iv_init(&ws->z, prec);
@@ -82,15 +90,18 @@ void sc_attn_ws_clear(sc_attn_ws *ws)
     size_t nk = ws->Tmax * ws->dmax;
     for (size_t k = 0; k < nk; k++)
         mpz_clear(ws->kn[k]);
-    for (size_t k = 0; k < ws->Tmax; k++)
+    for (size_t k = 0; k < ws->Tmax; k++) {
         mpz_clear(ws->kd[k]);
+        mpz_clear(ws->dots[k]);
+    }
     for (size_t k = 0; k < ws->dmax; k++)
         mpz_clear(ws->qn[k]);
     free(ws->kn);
     free(ws->kd);
     free(ws->qn);
+    free(ws->dots);
     free(ws->cand);
-    mpz_clears(ws->qd, ws->best, ws->cur, ws->t1, ws->t2, (mpz_ptr)0);
+    mpz_clears(ws->qd, ws->t1, ws->t2, (mpz_ptr)0);
     mpq_clear(ws->qt);
     sc_q_array_free(ws->qs, ws->dmax);
     sc_iv_array_free(ws->s, ws->Tmax);
@@ -144,74 +155,8 @@ static int rows_ok(const sc_iv *M, size_t ld, size_t T, size_t dh)
 
 /* ------------------------------------------------------------------ exact */
 
-/* sc_attn_uniform_q: src/attention_exact.c (with its proof annotations). */
-
-/* num[0..n-1] / den = x[0..n-1] (den = lcm of the denominators, > 0). */
-static void row_over_common_den(mpz_t *num, mpz_t den, const mpq_t *x, size_t n, mpz_t tmp)
-{
-    mpz_set_ui(den, 1);
-    for (size_t k = 0; k < n; k++)
-        mpz_lcm(den, den, mpq_denref(x[k]));
-    for (size_t k = 0; k < n; k++) {
-        mpz_divexact(tmp, den, mpq_denref(x[k]));
-        mpz_mul(num[k], mpq_numref(x[k]), tmp);
-    }
-}
-
-/* nties[i * ns] = |A_i| (ns: stride, for the multi-head layout). */
-static int hard_q(mpq_t *out, size_t ldo, const mpq_t *Q, size_t ldq, const mpq_t *K,
-                  size_t ldk, const mpq_t *V, size_t ldv, size_t T, size_t dh, size_t *nties,
-                  size_t ns, sc_attn_ws *ws)
-{
-    if (!shape_ok(ws, out, ldo, Q, ldq, K, ldk, V, ldv, T, dh) || (T && (!Q || !K || !V)))
-        return SC_X_EINVAL;
-    /* k_j = kn_j / kd_j with integer kn_j; q_i = qn / qd. Then q_i.k_j = (qn.kn_j) / (qd kd_j)
-     * and, qd > 0 being common to the row, the arg-max compares A_j / kd_j, A_j = qn.kn_j. */
-    for (size_t j = 0; j < T; j++)
-        row_over_common_den(&ws->kn[j * dh], ws->kd[j], &K[j * ldk], dh, ws->t1);
-    for (size_t i = 0; i < T; i++) {
-        row_over_common_den(ws->qn, ws->qd, &Q[i * ldq], dh, ws->t1);
-        size_t nc = 0, bj = 0;
-        for (size_t j = 0; j <= i; j++) {
-            mpz_set_ui(ws->cur, 0);
-            const mpz_t *kn = &ws->kn[j * dh];
-            for (size_t c = 0; c < dh; c++)
-                mpz_addmul(ws->cur, ws->qn[c], kn[c]);
-            int cmp = 1;
-            if (nc) { /* cur / kd_j  vs  best / kd_bj */
-                mpz_mul(ws->t1, ws->cur, ws->kd[bj]);
-                mpz_mul(ws->t2, ws->best, ws->kd[j]);
-                cmp = mpz_cmp(ws->t1, ws->t2);
-            }
-            if (cmp > 0) {
-                mpz_swap(ws->best, ws->cur);
-                bj = j;
-                nc = 0;
-            }
-            if (cmp >= 0)
-                ws->cand[nc++] = j;
-        }
-        for (size_t c = 0; c < dh; c++) {
-            mpq_set_ui(ws->qs[c], 0, 1);
-            for (size_t a = 0; a < nc; a++)
-                mpq_add(ws->qs[c], ws->qs[c], V[ws->cand[a] * ldv + c]);
-            mpq_ptr y = out[i * ldo + c];
-            mpz_set(mpq_numref(y), mpq_numref(ws->qs[c]));
-            mpz_mul_ui(mpq_denref(y), mpq_denref(ws->qs[c]), (unsigned long)nc);
-            mpq_canonicalize(y);
-        }
-        if (nties)
-            nties[i * ns] = nc;
-    }
-    return SC_X_OK;
-}
-
-int sc_attn_hard_q(mpq_t *out, size_t ldo, const mpq_t *Q, size_t ldq, const mpq_t *K,
-                   size_t ldk, const mpq_t *V, size_t ldv, size_t T, size_t dh, size_t *nties,
-                   sc_attn_ws *ws)
-{
-    return hard_q(out, ldo, Q, ldq, K, ldk, V, ldv, T, dh, nties, 1, ws);
-}
+/* sc_attn_uniform_q, sc_attn_hard_q and sc_attn_mh_q: src/attention_exact.c (with their proof
+ * annotations). */
 
 /* ------------------------------------------------------------------ enclosures */
 
@@ -237,16 +182,98 @@ int sc_attn_uniform_iv(sc_iv *out, size_t ldo, const sc_iv *V, size_t ldv, size_
     return SC_X_OK;
 }
 
+
+/* Scores s[j] = q.k_j (j <= i), the dot products at the working precision of cx. Contract:
+ * only the causal prefix j <= i is written, s_j = sc_ivdot(q, k_j) (prove_softmax.sh --wip:
+ * not yet fully proved, proofs/REPORT_softmax.md). */
+/*@ requires shape: 1 <= dh <= ldk && i < SIZE_MAX;
+    requires sizes: sc_span(ldk, i + 1, dh) <= SIZE_MAX;
+    requires valid: \valid(s + (0 .. i)) && \valid(cx) && \valid_read(q + (0 .. dh - 1)) &&
+                    \valid_read(K + (0 .. sc_span(ldk, i + 1, dh) - 1));
+    requires sep: \separated(s + (0 .. i), cx) && \separated(s + (0 .. i), q + (0 .. dh - 1)) &&
+                  \separated(s + (0 .. i), K + (0 .. sc_span(ldk, i + 1, dh) - 1)) &&
+                  \separated(q + (0 .. dh - 1), cx) &&
+                  \separated(K + (0 .. sc_span(ldk, i + 1, dh) - 1), cx);
+    assigns s[0 .. i], cx->f[0 .. 7][0];
+    ensures fmt: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \old(sc_ivfmt(s + k));
+    ensures dot: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
+      sc_ivval(s + j) == sc_ivdot{Pre}(\old(sc_ivfmt(s + j)), cx->prec, q, K + sc_idx(ldk, j, 0), dh); */
+static int scores_k(sc_iv *s, const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, size_t dh,
+                    sc_xctx *cx)
+{
+    /*@ loop invariant 0 <= j <= i + 1;
+        loop invariant wp: cx->prec == \at(cx->prec, Pre);
+        loop invariant fmt: \forall integer k; 0 <= k <= i ==>
+          sc_ivfmt(s + k) == \at(sc_ivfmt(s + k), Pre);
+        loop invariant in_q: sc_ivsame_n{Here, Pre}((sc_iv *)q, dh);
+        loop invariant in_K: sc_ivsame_n{Here, Pre}((sc_iv *)K, sc_span(ldk, i + 1, dh));
+        loop invariant done: \forall integer k; 0 <= k < j ==>
+          sc_ivval(s + k) ==
+            sc_ivdot{Pre}(\at(sc_ivfmt(s + k), Pre), cx->prec, q, K + sc_idx(ldk, k, 0), dh);
+        loop assigns j, s[0 .. i], cx->f[0 .. 7][0];
+        loop variant i + 1 - j; */
+    for (size_t j = 0; j <= i; j++) {
+        //@ assert idx: j * ldk == sc_idx(ldk, j, 0);
+        //@ assert in0: 0 <= sc_idx(ldk, j, 0) && sc_idx(ldk, j, dh - 1) < sc_span(ldk, i + 1, dh);
+        /*@ assert kj: \forall integer k; 0 <= k < dh ==>
+              0 <= sc_idx(ldk, j, 0) + k < sc_span(ldk, i + 1, dh); */
+        /*@ assert kj_f: \forall integer k; 0 <= k < dh ==>
+              sc_ivval(K + (sc_idx(ldk, j, 0) + k)) == sc_ivval{Pre}(K + (sc_idx(ldk, j, 0) + k)); */
+        /*@ assert kj_g: \forall integer k; 0 <= k < dh ==>
+              sc_ivval((K + sc_idx(ldk, j, 0)) + k) == sc_ivval{Pre}((K + sc_idx(ldk, j, 0)) + k); */
+        //@ assert kj_same: sc_ivsame_n{Here, Pre}((sc_iv *)K + sc_idx(ldk, j, 0), dh);
+        /*@ assert dot_pre: sc_ivdot(sc_ivfmt(s + j), cx->prec, q, K + sc_idx(ldk, j, 0), dh)
+              == sc_ivdot{Pre}(sc_ivfmt(s + j), cx->prec, q, K + sc_idx(ldk, j, 0), dh); */
+        /*@ assert sep_s: \forall integer k; 0 <= k <= i && k != j ==> sc_ivsepx(s + k, s + j, cx); */
+        //@ assert sep_q1: \forall integer k; 0 <= k < dh ==> \separated(q + k, s + j);
+        //@ assert sep_q2: \forall integer k; 0 <= k < dh ==> \separated(q + k, cx);
+        /*@ assert sep_q: \forall integer k; 0 <= k < dh ==> sc_ivsepx((sc_iv *)q + k, s + j, cx); */
+        /*@ assert sep_K1: \forall integer k; 0 <= k < sc_span(ldk, i + 1, dh) ==>
+              \separated(K + k, s + j); */
+        /*@ assert sep_K2: \forall integer k; 0 <= k < sc_span(ldk, i + 1, dh) ==>
+              \separated(K + k, cx); */
+        /*@ assert sep_K: \forall integer k; 0 <= k < sc_span(ldk, i + 1, dh) ==>
+              sc_ivsepx((sc_iv *)K + k, s + j, cx); */
+        int rc = sc_iv_dot(&s[j], q, 1, &K[j * ldk], 1, dh, cx);
+        //@ assert wp1: cx->prec == \at(cx->prec, Pre);
+        /*@ assert keep: \forall integer k; 0 <= k <= i && k != j ==>
+              sc_ivsame{LoopCurrent, Here}(s + k); */
+        /*@ assert keep_v: \forall integer k; 0 <= k < j ==>
+              sc_ivval(s + k) == \at(sc_ivval(s + k), LoopCurrent); */
+        /*@ assert old_lc: \forall integer k; 0 <= k < j ==> \at(sc_ivval(s + k), LoopCurrent) ==
+              sc_ivdot{Pre}(\at(sc_ivfmt(s + k), Pre), cx->prec, q, K + sc_idx(ldk, k, 0), dh); */
+        /*@ assert fmt_all: \forall integer k; 0 <= k <= i ==>
+              sc_ivfmt(s + k) == \at(sc_ivfmt(s + k), Pre); */
+        if (rc)
+            return rc;
+        /*@ assert new_r: \forall integer k; j <= k <= j ==> sc_ivval(s + k) ==
+              sc_ivdot{Pre}(\at(sc_ivfmt(s + k), Pre), cx->prec, q, K + sc_idx(ldk, k, 0), dh); */
+        /*@ assert old_r: \forall integer k; 0 <= k < j ==> sc_ivval(s + k) ==
+              sc_ivdot{Pre}(\at(sc_ivfmt(s + k), Pre), cx->prec, q, K + sc_idx(ldk, k, 0), dh); */
+    }
+    return SC_X_OK;
+}
+
 /* Scores s_j = q_i.k_j (j <= i) into ws->s. */
+/*@ requires shape: 1 <= dh <= ldk && i < SIZE_MAX;
+    requires sizes: sc_span(ldk, i + 1, dh) <= SIZE_MAX;
+    requires valid: \valid(ws) && \valid(ws->s + (0 .. i)) && \valid_read(q + (0 .. dh - 1)) &&
+                    \valid_read(K + (0 .. sc_span(ldk, i + 1, dh) - 1));
+    requires sep: \separated(ws->s + (0 .. i), ws) &&
+                  \separated(ws->s + (0 .. i), q + (0 .. dh - 1)) &&
+                  \separated(ws->s + (0 .. i), K + (0 .. sc_span(ldk, i + 1, dh) - 1)) &&
+                  \separated(q + (0 .. dh - 1), ws) &&
+                  \separated(K + (0 .. sc_span(ldk, i + 1, dh) - 1), ws);
+    assigns ws->s[0 .. i], ws->cx.f[0 .. 7][0];
+    ensures fmt: \forall integer k; 0 <= k <= i ==>
+      sc_ivfmt(ws->s + k) == \old(sc_ivfmt(ws->s + k));
+    ensures dot: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
+      sc_ivval(ws->s + j) ==
+        sc_ivdot{Pre}(\old(sc_ivfmt(ws->s + j)), ws->cx.prec, q, K + sc_idx(ldk, j, 0), dh); */
 static int scores(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, size_t dh,
                   sc_attn_ws *ws)
 {
-    for (size_t j = 0; j <= i; j++) {
-        int rc = sc_iv_dot(&ws->s[j], q, 1, &K[j * ldk], 1, dh, &ws->cx);
-        if (rc)
-            return rc;
-    }
-    return SC_X_OK;
+    return scores_k(ws->s, q, K, ldk, i, dh, &ws->cx);
 }
 
 static int hard_iv(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const sc_iv *K,
@@ -319,16 +346,21 @@ static int set_scale(const sc_iv *scale, size_t dh, sc_attn_ws *ws)
     return SC_X_OK;
 }
 
-/* Row i of softmax: ws->s[j] = e_ij (exp enclosures, j <= i), ws->z = their sum. */
-static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, size_t dh,
-                       sc_attn_ws *ws)
+/* The exp enclosures of row i, in place: m = the largest upper bound of ws->s[0..i] (into
+ * ws->mx; any real shift gives the same weights), then ws->s[j] = an enclosure of
+ * exp(s_j - m), j <= i. NOT proved: its contract is assumed (proofs/REPORT_softmax.md); the
+ * inline MPFR numerics (the 1 + 2 delta bound) are checked by the unit tests. */
+/*@ requires valid: \valid(ws) && \valid(ws->s + (0 .. i));
+    requires sep: \separated(ws->s + (0 .. i), ws);
+    assigns ws->s[0 .. i], ws->mx[0], ws->cx.f[0 .. 7][0];
+    ensures fmt: \forall integer k; 0 <= k <= i ==>
+      sc_ivfmt(ws->s + k) == \old(sc_ivfmt(ws->s + k));
+    ensures exp: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
+      sc_ivval(ws->s + j) == sc_ivexpsh(sc_ivfmt(ws->s + j), ws->cx.prec,
+                                        \old(sc_ivval(ws->s + j)), sc_fval(&ws->mx[0])); */
+static int softmax_exps(size_t i, sc_attn_ws *ws)
 {
-    int rc = scores(q, K, ldk, i, dh, ws);
-    for (size_t j = 0; !rc && j <= i; j++)
-        rc = sc_iv_mul(&ws->s[j], &ws->s[j], &ws->scale, &ws->cx);
-    if (rc)
-        return rc;
-    /* m = the largest upper bound (any real shift gives the same weights) */
+    int rc;
     mpfr_set(ws->mx, ws->s[0].hi, MPFR_RNDU);
     for (size_t j = 1; j <= i; j++)
         if (mpfr_greater_p(ws->s[j].hi, ws->mx))
@@ -359,9 +391,295 @@ static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, siz
         if (rc)
             return rc;
     }
-    rc = sc_iv_sum(&ws->z, ws->s, 1, i + 1, &ws->cx);
+    return SC_X_OK;
+}
+
+/* s[j] = s[j] (x) scale, j <= i. Proved (prove_softmax.sh). */
+/*@ requires shape: i < SIZE_MAX;
+    requires valid: \valid(s + (0 .. i)) && \valid_read(scale) && \valid(cx);
+    requires sep: \separated(s + (0 .. i), cx) && \separated(s + (0 .. i), scale) &&
+                  \separated(scale, cx);
+    assigns s[0 .. i], cx->f[0 .. 7][0];
+    ensures fmt: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \old(sc_ivfmt(s + k));
+    ensures mul: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
+      sc_ivval(s + j) ==
+        sc_ivmul(\old(sc_ivfmt(s + j)), cx->prec, \old(sc_ivval(s + j)), \old(sc_ivval(scale))); */
+static int scale_k(sc_iv *s, size_t i, const sc_iv *scale, sc_xctx *cx)
+{
+    int rc = SC_X_OK;
+    /*@ loop invariant 0 <= j <= i + 1;
+        loop invariant wp: cx->prec == \at(cx->prec, Pre);
+        loop invariant fmt: \forall integer k; 0 <= k <= i ==>
+          sc_ivfmt(s + k) == \at(sc_ivfmt(s + k), Pre);
+        loop invariant sc: sc_ivval(scale) == \at(sc_ivval(scale), Pre);
+        loop invariant done: rc == 0 ==> \forall integer k; 0 <= k < j ==>
+          sc_ivval(s + k) == sc_ivmul(\at(sc_ivfmt(s + k), Pre), cx->prec,
+                                      \at(sc_ivval(s + k), Pre), \at(sc_ivval(scale), Pre));
+        loop invariant todo: \forall integer k; j <= k <= i ==>
+          sc_ivval(s + k) == \at(sc_ivval(s + k), Pre);
+        loop assigns j, rc, s[0 .. i], cx->f[0 .. 7][0];
+        loop variant i + 1 - j; */
+    for (size_t j = 0; !rc && j <= i; j++) {
+        /*@ assert sep_s: \forall integer k; 0 <= k <= i && k != j ==> sc_ivsepx(s + k, s + j, cx); */
+        //@ assert sep_scale: sc_ivsepx((sc_iv *)scale, s + j, cx);
+        rc = sc_iv_mul(&s[j], &s[j], scale, cx);
+        /*@ assert keep: \forall integer k; 0 <= k <= i && k != j ==>
+              sc_ivsame{LoopCurrent, Here}(s + k); */
+        /*@ assert new_r: rc == 0 ==> \forall integer k; j <= k <= j ==>
+              sc_ivval(s + k) == sc_ivmul(\at(sc_ivfmt(s + k), Pre), cx->prec,
+                                          \at(sc_ivval(s + k), Pre), \at(sc_ivval(scale), Pre)); */
+    }
+    return rc;
+}
+
+/* Row i of softmax: ws->s[j] = e_ij (exp enclosures, j <= i), ws->z = their sum. Contract:
+ * e_j = expsh((q.k_j) (x) scale, m) for exactly the j <= i, and z = sc_ivsum of those same
+ * e_0 .. e_i (prove_softmax.sh --wip: not yet fully proved, proofs/REPORT_softmax.md). */
+/*@ requires shape: 1 <= dh <= ldk && i < SIZE_MAX;
+    requires sizes: sc_span(ldk, i + 1, dh) <= SIZE_MAX;
+    requires valid: \valid(ws) && \valid(ws->s + (0 .. i)) && \valid_read(q + (0 .. dh - 1)) &&
+                    \valid_read(K + (0 .. sc_span(ldk, i + 1, dh) - 1));
+    requires sep: \separated(ws->s + (0 .. i), ws) &&
+                  \separated(ws->s + (0 .. i), q + (0 .. dh - 1)) &&
+                  \separated(ws->s + (0 .. i), K + (0 .. sc_span(ldk, i + 1, dh) - 1)) &&
+                  \separated(q + (0 .. dh - 1), ws) &&
+                  \separated(K + (0 .. sc_span(ldk, i + 1, dh) - 1), ws);
+    assigns ws->s[0 .. i], ws->z, ws->mx[0], ws->cx.f[0 .. 7][0];
+    ensures fmt: \forall integer k; 0 <= k <= i ==>
+      sc_ivfmt(ws->s + k) == \old(sc_ivfmt(ws->s + k));
+    ensures zfmt: sc_ivfmt(&ws->z) == \old(sc_ivfmt(&ws->z));
+    ensures exps: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
+      sc_ivval(ws->s + j) ==
+        sc_ivexpsh(sc_ivfmt(ws->s + j), ws->cx.prec,
+                   sc_sscore{Pre}(sc_ivfmt(ws->s + j), ws->cx.prec, q, K, ldk, j, dh,
+                                  \old(sc_ivval(&ws->scale))),
+                   sc_fval(&ws->mx[0]));
+    ensures norm: \result == 0 ==>
+      sc_ivval(&ws->z) == sc_ivsum(sc_ivfmt(&ws->z), ws->cx.prec, ws->s, i + 1); */
+static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, size_t dh,
+                       sc_attn_ws *ws)
+{
+    sc_iv *s = ws->s;
+    int rc = scores(q, K, ldk, i, dh, ws);
+    //@ assert ptr0: ws->s == s && s == \at(ws->s, Pre);
+    //@ assert sc0: sc_ivval(&ws->scale) == \at(sc_ivval(&ws->scale), Pre);
+    /*@ assert d0: rc == 0 ==> \forall integer j; 0 <= j <= i ==>
+          sc_ivval(s + j) == sc_ivdot{Pre}(\at(sc_ivfmt(ws->s + j), Pre), ws->cx.prec, q,
+                                           K + sc_idx(ldk, j, 0), dh); */
+    if (!rc)
+        rc = scale_k(s, i, &ws->scale, &ws->cx);
+    /*@ assert v1: rc == 0 ==> \forall integer j; 0 <= j <= i ==>
+          sc_ivval(s + j) == sc_sscore{Pre}(\at(sc_ivfmt(ws->s + j), Pre), ws->cx.prec, q, K,
+                                            ldk, j, dh, \at(sc_ivval(&ws->scale), Pre)); */
+    //@ assert ptr1: ws->s == s && s == \at(ws->s, Pre);
+    //@ assert z1: sc_ivfmt(&ws->z) == \at(sc_ivfmt(&ws->z), Pre);
+    //@ assert fmt1: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(ws->s + k), Pre);
+    if (rc)
+        return rc;
+    rc = softmax_exps(i, ws);
+    //@ assert ptr2: ws->s == s;
+    /*@ assert v2: rc == 0 ==> \forall integer j; 0 <= j <= i ==>
+          sc_ivval(s + j) ==
+            sc_ivexpsh(\at(sc_ivfmt(ws->s + j), Pre), ws->cx.prec,
+                       sc_sscore{Pre}(\at(sc_ivfmt(ws->s + j), Pre), ws->cx.prec, q, K, ldk, j, dh,
+                                      \at(sc_ivval(&ws->scale), Pre)),
+                       sc_fval(&ws->mx[0])); */
+    //@ assert z2: sc_ivfmt(&ws->z) == \at(sc_ivfmt(&ws->z), Pre);
+    //@ assert fmt2: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(ws->s + k), Pre);
+    if (rc)
+        return rc;
+    /*@ assert sep_z: \forall integer k; 0 <= k <= i ==> sc_ivsepx(s + k, &ws->z, &ws->cx); */
+    SC_PROOF_LABEL(L_sum)
+    rc = sc_iv_sum(&ws->z, s, 1, i + 1, &ws->cx);
+    //@ assert s_keep: \forall integer k; 0 <= k <= i ==> sc_ivsame{L_sum, Here}(s + k);
+    //@ assert s_same: sc_ivsame_n{L_sum, Here}(s, i + 1);
+    //@ assert fmt3: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(ws->s + k), Pre);
+    //@ assert z3: sc_ivfmt(&ws->z) == \at(sc_ivfmt(&ws->z), Pre);
+    //@ assert mx3: sc_fval(&ws->mx[0]) == \at(sc_fval(&ws->mx[0]), L_sum);
+    /*@ assert v3: rc == 0 ==> \forall integer j; 0 <= j <= i ==>
+          sc_ivval(s + j) ==
+            sc_ivexpsh(\at(sc_ivfmt(ws->s + j), Pre), ws->cx.prec,
+                       sc_sscore{Pre}(\at(sc_ivfmt(ws->s + j), Pre), ws->cx.prec, q, K, ldk, j, dh,
+                                      \at(sc_ivval(&ws->scale), Pre)),
+                       sc_fval(&ws->mx[0])); */
+    //@ assert n3: rc == 0 ==> sc_ivval(&ws->z) == sc_ivsum(sc_ivfmt(&ws->z), ws->cx.prec, s, i + 1);
     if (!rc && mpfr_sgn(ws->z.lo) <= 0)
         rc = SC_X_EOVERFLOW; /* exp underflowed to 0 (scores ~ 10^9 apart) */
+    return rc;
+}
+
+/* acc[c] = [0, 0], c < dh. Proved (prove_softmax.sh). */
+/*@ requires valid: \valid(acc + (0 .. dh - 1));
+    assigns acc[0 .. dh - 1];
+    ensures fmt: \forall integer k; 0 <= k < dh ==> sc_ivfmt(acc + k) == \old(sc_ivfmt(acc + k));
+    ensures zero: \forall integer k; 0 <= k < dh ==>
+      sc_ivval(acc + k) == sc_ivsi(\old(sc_ivfmt(acc + k)), 0); */
+static void zero_k(sc_iv *acc, size_t dh)
+{
+    /*@ loop invariant 0 <= c <= dh;
+        loop invariant fmt: \forall integer k; 0 <= k < dh ==>
+          sc_ivfmt(acc + k) == \at(sc_ivfmt(acc + k), Pre);
+        loop invariant zero: \forall integer k; 0 <= k < c ==>
+          sc_ivval(acc + k) == sc_ivsi(\at(sc_ivfmt(acc + k), Pre), 0);
+        loop assigns c, acc[0 .. dh - 1];
+        loop variant dh - c; */
+    for (size_t c = 0; c < dh; c++) {
+        //@ assert sep_lo: \forall integer k; 0 <= k < c ==> sc_ivsep(acc + k, acc + c);
+        //@ assert sep_hi: \forall integer k; c < k < dh ==> sc_ivsep(acc + k, acc + c);
+        sc_iv_set_si(&acc[c], 0);
+        //@ assert keep_lo: \forall integer k; 0 <= k < c ==> sc_ivsame{LoopCurrent, Here}(acc + k);
+        //@ assert keep_hi: \forall integer k; c < k < dh ==> sc_ivsame{LoopCurrent, Here}(acc + k);
+        /*@ assert z_new: \forall integer k; c <= k <= c ==>
+              sc_ivval(acc + k) == sc_ivsi(\at(sc_ivfmt(acc + k), Pre), 0); */
+    }
+}
+
+/* acc[c] = acc[c] + ej (x) v[c], c < dh: one row j of the weighted sum. Proved
+ * (prove_softmax.sh). A helper of its own so that each WP goal of softmax_out sees one call
+ * that havocs exactly acc[0 .. dh-1], not an inner loop. */
+/*@ requires shape: 1 <= dh;
+    requires valid: \valid(acc + (0 .. dh - 1)) && \valid_read(ej) &&
+                    \valid_read(v + (0 .. dh - 1)) && \valid(cx);
+    requires sep: \separated(acc + (0 .. dh - 1), ej, v + (0 .. dh - 1), cx);
+    assigns acc[0 .. dh - 1], cx->f[0 .. 7][0];
+    ensures fmt: \forall integer k; 0 <= k < dh ==> sc_ivfmt(acc + k) == \old(sc_ivfmt(acc + k));
+    ensures addmul: \result == 0 ==> \forall integer k; 0 <= k < dh ==>
+      sc_ivval(acc + k) ==
+        sc_ivaddmul(\old(sc_ivfmt(acc + k)), cx->prec, \old(sc_ivval(acc + k)),
+                    \old(sc_ivval(ej)), \old(sc_ivval(v + k))); */
+static int addmul_k(sc_iv *acc, const sc_iv *ej, const sc_iv *v, size_t dh, sc_xctx *cx)
+{
+    int rc = SC_X_OK;
+    /*@ loop invariant 0 <= c <= dh;
+        loop invariant wp: cx->prec == \at(cx->prec, Pre);
+        loop invariant fmt: \forall integer k; 0 <= k < dh ==>
+          sc_ivfmt(acc + k) == \at(sc_ivfmt(acc + k), Pre);
+        loop invariant ej: sc_ivval(ej) == \at(sc_ivval(ej), Pre);
+        loop invariant v: \forall integer k; 0 <= k < dh ==> sc_ivval(v + k) == \at(sc_ivval(v + k), Pre);
+        loop invariant done: rc == 0 ==> \forall integer k; 0 <= k < c ==>
+          sc_ivval(acc + k) ==
+            sc_ivaddmul(\at(sc_ivfmt(acc + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
+                        \at(sc_ivval(ej), Pre), \at(sc_ivval(v + k), Pre));
+        loop invariant todo: \forall integer k; c <= k < dh ==>
+          sc_ivval(acc + k) == \at(sc_ivval(acc + k), Pre);
+        loop assigns c, rc, acc[0 .. dh - 1], cx->f[0 .. 7][0];
+        loop variant dh - c; */
+    for (size_t c = 0; !rc && c < dh; c++) {
+        //@ assert sep_lo: \forall integer k; 0 <= k < c ==> sc_ivsepx(acc + k, acc + c, cx);
+        //@ assert sep_hi: \forall integer k; c < k < dh ==> sc_ivsepx(acc + k, acc + c, cx);
+        //@ assert sep_ej: sc_ivsepx((sc_iv *)ej, acc + c, cx);
+        //@ assert sep_v: \forall integer k; 0 <= k < dh ==> sc_ivsepx((sc_iv *)v + k, acc + c, cx);
+        rc = sc_iv_addmul(&acc[c], ej, &v[c], cx);
+        /*@ assert keep: \forall integer k; 0 <= k < dh && k != c ==>
+              sc_ivsame{LoopCurrent, Here}(acc + k); */
+        //@ assert keep_ej: sc_ivsame{LoopCurrent, Here}((sc_iv *)ej);
+        //@ assert keep_v: \forall integer k; 0 <= k < dh ==> sc_ivsame{LoopCurrent, Here}((sc_iv *)v + k);
+        /*@ assert new_r: rc == 0 ==> \forall integer k; c <= k <= c ==>
+              sc_ivval(acc + k) ==
+                sc_ivaddmul(\at(sc_ivfmt(acc + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
+                            \at(sc_ivval(ej), Pre), \at(sc_ivval(v + k), Pre)); */
+    }
+    return rc;
+}
+
+/* o[c] = acc[c] / z, c < dh: one and the same normaliser z for every column. Proved
+ * (prove_softmax.sh). */
+/*@ requires shape: 1 <= dh;
+    requires valid: \valid(o + (0 .. dh - 1)) && \valid_read(acc + (0 .. dh - 1)) &&
+                    \valid_read(z) && \valid(cx);
+    requires sep: \separated(o + (0 .. dh - 1), acc + (0 .. dh - 1), z, cx);
+    assigns o[0 .. dh - 1], cx->f[0 .. 7][0];
+    ensures fmt: \forall integer k; 0 <= k < dh ==> sc_ivfmt(o + k) == \old(sc_ivfmt(o + k));
+    ensures div: \result == 0 ==> \forall integer k; 0 <= k < dh ==>
+      sc_ivval(o + k) ==
+        sc_ivdiv(\old(sc_ivfmt(o + k)), cx->prec, \old(sc_ivval(acc + k)), \old(sc_ivval(z))); */
+static int div_k(sc_iv *o, const sc_iv *acc, const sc_iv *z, size_t dh, sc_xctx *cx)
+{
+    int rc = SC_X_OK;
+    /*@ loop invariant 0 <= c <= dh;
+        loop invariant wp: cx->prec == \at(cx->prec, Pre);
+        loop invariant fmt: \forall integer k; 0 <= k < dh ==>
+          sc_ivfmt(o + k) == \at(sc_ivfmt(o + k), Pre);
+        loop invariant z: sc_ivval(z) == \at(sc_ivval(z), Pre);
+        loop invariant acc: \forall integer k; 0 <= k < dh ==>
+          sc_ivval(acc + k) == \at(sc_ivval(acc + k), Pre);
+        loop invariant done: rc == 0 ==> \forall integer k; 0 <= k < c ==>
+          sc_ivval(o + k) ==
+            sc_ivdiv(\at(sc_ivfmt(o + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
+                     \at(sc_ivval(z), Pre));
+        loop assigns c, rc, o[0 .. dh - 1], cx->f[0 .. 7][0];
+        loop variant dh - c; */
+    for (size_t c = 0; !rc && c < dh; c++) {
+        //@ assert sep_lo: \forall integer k; 0 <= k < c ==> sc_ivsepx(o + k, o + c, cx);
+        //@ assert sep_hi: \forall integer k; c < k < dh ==> sc_ivsepx(o + k, o + c, cx);
+        //@ assert sep_acc: \forall integer k; 0 <= k < dh ==> sc_ivsepx((sc_iv *)acc + k, o + c, cx);
+        //@ assert sep_z: sc_ivsepx((sc_iv *)z, o + c, cx);
+        rc = sc_iv_div(&o[c], &acc[c], z, cx);
+        /*@ assert keep: \forall integer k; 0 <= k < dh && k != c ==>
+              sc_ivsame{LoopCurrent, Here}(o + k); */
+        //@ assert keep_z: sc_ivsame{LoopCurrent, Here}((sc_iv *)z);
+        /*@ assert keep_acc: \forall integer k; 0 <= k < dh ==>
+              sc_ivsame{LoopCurrent, Here}((sc_iv *)acc + k); */
+        /*@ assert new_r: rc == 0 ==> \forall integer k; c <= k <= c ==>
+              sc_ivval(o + k) ==
+                sc_ivdiv(\at(sc_ivfmt(o + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
+                         \at(sc_ivval(z), Pre)); */
+    }
+    return rc;
+}
+
+/* Row i of the output from the row's exp enclosures e[0..i] and their sum z: acc[c] =
+ * sum_{j<=i} e_j (x) V[j][c], accumulated row by row of V (contiguous reads), then
+ * o[c] = acc[c] / z. Contract: the causal prefix j <= i, one and the same z for every column,
+ * o[c] = sc_ivdiv(sc_wsum(e, V, c, i + 1), z). Proved (prove_softmax.sh). */
+/*@ requires shape: 1 <= dh <= ldv && i < SIZE_MAX;
+    requires sizes: sc_span(ldv, i + 1, dh) <= SIZE_MAX;
+    requires valid: \valid(o + (0 .. dh - 1)) && \valid(acc + (0 .. dh - 1)) &&
+                    \valid_read(e + (0 .. i)) && \valid_read(z) &&
+                    \valid_read(V + (0 .. sc_span(ldv, i + 1, dh) - 1)) && \valid(cx);
+    requires sep: \separated(o + (0 .. dh - 1), acc + (0 .. dh - 1), e + (0 .. i), z,
+                             V + (0 .. sc_span(ldv, i + 1, dh) - 1), cx);
+    assigns o[0 .. dh - 1], acc[0 .. dh - 1], cx->f[0 .. 7][0];
+    ensures out: \result == 0 ==> \forall integer c; 0 <= c < dh ==>
+      sc_ivval(o + c) ==
+        sc_ivdiv(\old(sc_ivfmt(o + c)), cx->prec,
+                 sc_wsum{Pre}(\old(sc_ivfmt(acc + c)), cx->prec, e, V, ldv, c, i + 1),
+                 \old(sc_ivval(z))); */
+static int softmax_out(sc_iv *o, const sc_iv *V, size_t ldv, size_t i, size_t dh,
+                       const sc_iv *e, const sc_iv *z, sc_iv *acc, sc_xctx *cx)
+{
+    int rc = SC_X_OK;
+    zero_k(acc, dh);
+    /*@ assert zero_all: \forall integer k; 0 <= k < dh ==>
+          sc_ivval(acc + k) == sc_wsum{Pre}(sc_ivfmt(acc + k), cx->prec, e, V, ldv, k, 0); */
+    /*@ loop invariant 0 <= j <= i + 1;
+        loop invariant wp: cx->prec == \at(cx->prec, Pre);
+        loop invariant afmt: \forall integer k; 0 <= k < dh ==>
+          sc_ivfmt(acc + k) == \at(sc_ivfmt(acc + k), Pre);
+        loop invariant in_e: \forall integer k; 0 <= k <= i ==>
+          sc_ivval(e + k) == \at(sc_ivval(e + k), Pre);
+        loop invariant in_V: \forall integer k; 0 <= k < sc_span(ldv, i + 1, dh) ==>
+          sc_ivval(V + k) == \at(sc_ivval(V + k), Pre);
+        loop invariant acc: rc == 0 ==> \forall integer k; 0 <= k < dh ==>
+          sc_ivval(acc + k) == sc_wsum{Pre}(sc_ivfmt(acc + k), cx->prec, e, V, ldv, k, j);
+        loop assigns j, rc, acc[0 .. dh - 1], cx->f[0 .. 7][0];
+        loop variant i + 1 - j; */
+    for (size_t j = 0; !rc && j <= i; j++) {
+        //@ assert idx: \forall integer k; 0 <= k < dh ==> j * ldv + k == sc_idx(ldv, j, k);
+        //@ assert in_rng: 0 <= sc_idx(ldv, j, 0) && sc_idx(ldv, j, dh - 1) < sc_span(ldv, i + 1, dh);
+        SC_PROOF_LABEL(L_row)
+        rc = addmul_k(acc, &e[j], &V[j * ldv], dh, cx);
+        /*@ assert a_new: rc == 0 ==> \forall integer k; 0 <= k < dh ==>
+              sc_ivval(acc + k) ==
+                sc_ivaddmul(sc_ivfmt(acc + k), cx->prec,
+                            \at(sc_ivval(acc + k), L_row), sc_ivval{Pre}((sc_iv *)e + j),
+                            sc_ivval{Pre}((sc_iv *)V + sc_idx(ldv, j, k))); */
+        /*@ assert a_sum: rc == 0 ==> \forall integer k; 0 <= k < dh ==>
+              sc_ivval(acc + k) ==
+                sc_wsum{Pre}(sc_ivfmt(acc + k), cx->prec, e, V, ldv, k, j + 1); */
+    }
+    if (!rc)
+        rc = div_k(o, acc, z, dh, cx);
     return rc;
 }
 
@@ -385,16 +703,9 @@ int sc_attn_softmax_iv(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const
     for (size_t i = 0; i < T; i++) {
         ws->fail_row = i;
         rc = softmax_row(&Q[i * ldq], K, ldk, i, dh, ws);
-        if (rc)
-            return rc;
-        /* out_i = (sum_j e_j v_j) / Z, accumulated row by row of V (contiguous reads) */
-        for (size_t c = 0; c < dh; c++)
-            sc_iv_set_si(&ws->vacc[c], 0);
-        for (size_t j = 0; !rc && j <= i; j++)
-            for (size_t c = 0; !rc && c < dh; c++)
-                rc = sc_iv_addmul(&ws->vacc[c], &ws->s[j], &V[j * ldv + c], &ws->cx);
-        for (size_t c = 0; !rc && c < dh; c++)
-            rc = sc_iv_div(&out[i * ldo + c], &ws->vacc[c], &ws->z, &ws->cx);
+        /* out_i = (sum_{j<=i} e_j v_j) / Z */
+        if (!rc)
+            rc = softmax_out(&out[i * ldo], V, ldv, i, dh, ws->s, &ws->z, ws->vacc, &ws->cx);
         if (rc)
             return rc;
     }
@@ -428,30 +739,6 @@ int sc_attn_softmax_probs_iv(sc_iv *P, size_t ldp, const sc_iv *Q, size_t ldq, c
 }
 
 /* ------------------------------------------------------------------ multi-head */
-
-int sc_attn_mh_q(sc_attn_kind kind, mpq_t *out, const mpq_t *Q, const mpq_t *K, const mpq_t *V,
-                 size_t T, size_t H, size_t dh, size_t *nties, sc_attn_ws *ws)
-{
-    if (!ws || H == 0 || dh > SIZE_MAX / H || (kind != SC_ATTN_UNIFORM && kind != SC_ATTN_HARD))
-        return SC_X_EINVAL;
-    size_t d = H * dh;
-    for (size_t h = 0; h < H; h++) {
-        size_t off = h * dh;
-        int rc;
-        ws->fail_head = h;
-        if (kind == SC_ATTN_UNIFORM) {
-            rc = sc_attn_uniform_q(out + off, d, V + off, d, T, dh, ws);
-            for (size_t i = 0; !rc && nties && i < T; i++)
-                nties[i * H + h] = i + 1;
-        } else {
-            rc = hard_q(out + off, d, Q + off, d, K + off, d, V + off, d, T, dh,
-                        nties ? nties + h : NULL, H, ws);
-        }
-        if (rc)
-            return rc;
-    }
-    return SC_X_OK;
-}
 
 int sc_attn_mh_iv(sc_attn_kind kind, sc_iv *out, const sc_iv *Q, const sc_iv *K,
                   const sc_iv *V, size_t T, size_t H, size_t dh, const sc_iv *scale,
