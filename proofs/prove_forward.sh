@@ -14,29 +14,8 @@ WP_PAR=${WP_PAR:-2}
 FCTS=${FCTS:-sc_q_add,sc_q_relu,sc_q_argmax,sc_qcnt_zero}
 WIP_FCTS=${WIP_FCTS:-sc_x_all_finite,sc_q_linear}
 LEMMAS=${LEMMAS:-sc_qv_neg,sc_qt_cp_val,sc_qt_same_val}
-mkdir -p "$OUT/inc"
-command -v frama-c >/dev/null || { echo "prove_forward: frama-c not installed (make deps)"; exit 2; }
-[ -f "$HOME/.why3.conf" ] || why3 config detect >/dev/null 2>&1
-# Frama-C preprocesses with its own libc (-nostdinc): a folder with only gmp.h and mpfr.h.
-for h in gmp.h mpfr.h; do
-  src=$(echo '#include <'$h'>' | cpp -H -o /dev/null 2>&1 | grep -m1 "/$h\$" | sed 's/^\.* //')
-  [ -n "$src" ] || { echo "prove_forward: $h not found (libgmp-dev, libmpfr-dev)"; exit 2; }
-  ln -sf "$src" "$OUT/inc/$h"
-done
-
-# run_wp ROOT JSON LOG SELECT [extra frama-c args...]   (SELECT: -wp-fct F or -wp-prop P)
-run_wp() {
-  local root=$1 json=$2 log=$3; shift 3
-  rm -f "$json"
-  frama-c -machdep gcc_x86_64 -cpp-extra-args="-I$root/src -I$OUT/inc" \
-    "$root/src/exact_q.c" \
-    -wp -wp-rte -warn-unsigned-overflow -warn-unsigned-downcast \
-    -wp-prover z3,cvc4 -wp-timeout "$WP_TIMEOUT" -wp-par "$WP_PAR" \
-    -wp-report-json "$json" "$@" >"$log" 2>&1
-  [ -f "$json" ] || echo '{}' >"$json"
-}
-
-summarize() { /usr/bin/python3 proofs/wp_summary.py "$@"; }
+NAME=prove_forward WP_SRC=src/exact_q.c
+. proofs/wp_lib.sh
 
 if [ "${1:-}" = "--wip" ]; then
   # The linear layer reads double memory: with WP's default float model every such goal
@@ -49,21 +28,6 @@ if [ "${1:-}" = "--wip" ]; then
 fi
 
 if [ "${1:-}" = "--negative" ]; then
-  fails=0
-  mutate() { # name sed-expression file select...
-    local name=$1 expr=$2 file=$3 dir="$OUT/neg_$1"; shift 3
-    rm -rf "$dir"; mkdir -p "$dir/src" "$dir/spec"
-    cp src/*.h src/exact_q.c "$dir/src/"; cp spec/*.acsl "$dir/spec/"
-    sed -i "$expr" "$dir/$file"
-    if cmp -s "$dir/$file" "$file"; then
-      echo "negative control $name: mutation did not apply"; fails=$((fails+1)); return; fi
-    run_wp "$dir" "$dir/wp.json" "$dir/log" "$@"
-    if summarize "$dir/wp.json" >"$dir/summary"; then
-      echo "negative control $name: FAILED TO FAIL ($(tail -1 "$dir/summary"))"; fails=$((fails+1))
-    else
-      echo "negative control $name: fails as it must ($(tail -1 "$dir/summary"))"
-    fi
-  }
   # 1. Code: the residual add adds a twice (b forgotten).
   mutate add_code 's|mpq_add(out\[k\], a\[k\], b\[k\]);|mpq_add(out[k], a[k], a[k]);|' \
     src/exact_q.c -wp-fct sc_q_add
@@ -85,8 +49,8 @@ if [ "${1:-}" = "--negative" ]; then
   # 7. Spec: the count of maxima claimed one larger.
   mutate argmax_count 's|\*nmax == sc_qcnt(x, n, \*idx) \&\&|*nmax == sc_qcnt(x, n, *idx) + 1 \&\&|' \
     src/exact_q.c -wp-fct sc_q_argmax
-  [ "$fails" = 0 ] && echo "negative controls: all fail as they must" || echo "negative controls: $fails did not fail"
-  exit $fails
+  negative_verdict
+  exit $?
 fi
 
 t0=$(date +%s)
@@ -97,13 +61,7 @@ rc=${PIPESTATUS[0]}
 grep -hE "\[kernel\].*(error|Error)|User Error" "$OUT/wp_fct.log" "$OUT/wp_lemma.log" | head -5
 if [ "${SMOKE:-1}" = 1 ]; then
   run_wp . "$OUT/smoke.json" "$OUT/smoke.log" -wp-fct "$FCTS" -wp-smoke-tests
-  n_smoke=$(grep -c "Smoke-test" "$OUT/smoke.log")
-  if [ "$n_smoke" = 0 ] || grep "Smoke-test" "$OUT/smoke.log" | grep -qv "\[Passed\]"; then
-    echo "smoke tests: SUSPICIOUS (see $OUT/smoke.log)"; rc=1
-  else
-    echo "smoke tests: no inconsistency found ($n_smoke smoke tests passed: preconditions"
-    echo "  satisfiable, no call to a stub contract is dead, no dead code)"
-  fi
+  smoke_verdict "$OUT/smoke.log" || rc=1
 fi
 echo "time: $(( $(date +%s) - t0 )) s"
 exit $rc

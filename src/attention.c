@@ -543,43 +543,52 @@ static void zero_k(sc_iv *acc, size_t dh)
     requires sep: \separated(acc + (0 .. dh - 1), ej, v + (0 .. dh - 1), cx);
     assigns acc[0 .. dh - 1], cx->f[0 .. 7][0];
     ensures fmt: \forall integer k; 0 <= k < dh ==> sc_ivfmt(acc + k) == \old(sc_ivfmt(acc + k));
+    ensures wp: cx->prec == \old(cx->prec);
+    ensures frame: \forall sc_iv *p; sc_ivsepn(p, acc, dh, cx) ==> sc_ivsame{Old, Post}(p);
     ensures addmul: \result == 0 ==> \forall integer k; 0 <= k < dh ==>
       sc_ivval(acc + k) ==
         sc_ivaddmul(\old(sc_ivfmt(acc + k)), cx->prec, \old(sc_ivval(acc + k)),
                     \old(sc_ivval(ej)), \old(sc_ivval(v + k))); */
 static int addmul_k(sc_iv *acc, const sc_iv *ej, const sc_iv *v, size_t dh, sc_xctx *cx)
 {
-    int rc = SC_X_OK;
     /*@ loop invariant 0 <= c <= dh;
         loop invariant wp: cx->prec == \at(cx->prec, Pre);
         loop invariant fmt: \forall integer k; 0 <= k < dh ==>
           sc_ivfmt(acc + k) == \at(sc_ivfmt(acc + k), Pre);
+        loop invariant frame: \forall sc_iv *p; sc_ivsepn(p, acc, dh, cx) ==> sc_ivsame{Pre, Here}(p);
         loop invariant ej: sc_ivval(ej) == \at(sc_ivval(ej), Pre);
         loop invariant v: \forall integer k; 0 <= k < dh ==> sc_ivval(v + k) == \at(sc_ivval(v + k), Pre);
-        loop invariant done: rc == 0 ==> \forall integer k; 0 <= k < c ==>
+        loop invariant done: \forall integer k; 0 <= k < c ==>
           sc_ivval(acc + k) ==
             sc_ivaddmul(\at(sc_ivfmt(acc + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
                         \at(sc_ivval(ej), Pre), \at(sc_ivval(v + k), Pre));
         loop invariant todo: \forall integer k; c <= k < dh ==>
           sc_ivval(acc + k) == \at(sc_ivval(acc + k), Pre);
-        loop assigns c, rc, acc[0 .. dh - 1], cx->f[0 .. 7][0];
+        loop assigns c, acc[0 .. dh - 1], cx->f[0 .. 7][0];
         loop variant dh - c; */
-    for (size_t c = 0; !rc && c < dh; c++) {
+    for (size_t c = 0; c < dh; c++) {
         //@ assert sep_lo: \forall integer k; 0 <= k < c ==> sc_ivsepx(acc + k, acc + c, cx);
         //@ assert sep_hi: \forall integer k; c < k < dh ==> sc_ivsepx(acc + k, acc + c, cx);
         //@ assert sep_ej: sc_ivsepx((sc_iv *)ej, acc + c, cx);
         //@ assert sep_v: \forall integer k; 0 <= k < dh ==> sc_ivsepx((sc_iv *)v + k, acc + c, cx);
-        rc = sc_iv_addmul(&acc[c], ej, &v[c], cx);
+        //@ assert sep_any: \forall sc_iv *p; sc_ivsepn(p, acc, dh, cx) ==> sc_ivsepx(p, acc + c, cx);
+        int rc = sc_iv_addmul(&acc[c], ej, &v[c], cx);
         /*@ assert keep: \forall integer k; 0 <= k < dh && k != c ==>
               sc_ivsame{LoopCurrent, Here}(acc + k); */
         //@ assert keep_ej: sc_ivsame{LoopCurrent, Here}((sc_iv *)ej);
         //@ assert keep_v: \forall integer k; 0 <= k < dh ==> sc_ivsame{LoopCurrent, Here}((sc_iv *)v + k);
-        /*@ assert new_r: rc == 0 ==> \forall integer k; c <= k <= c ==>
+        /*@ assert fmt_all: \forall integer k; 0 <= k < dh ==>
+              sc_ivfmt(acc + k) == \at(sc_ivfmt(acc + k), Pre); */
+        /*@ assert frame_all: \forall sc_iv *p; sc_ivsepn(p, acc, dh, cx) ==>
+              sc_ivsame{Pre, Here}(p); */
+        if (rc)
+            return rc;
+        /*@ assert new_r: \forall integer k; c <= k <= c ==>
               sc_ivval(acc + k) ==
                 sc_ivaddmul(\at(sc_ivfmt(acc + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
                             \at(sc_ivval(ej), Pre), \at(sc_ivval(v + k), Pre)); */
     }
-    return rc;
+    return SC_X_OK;
 }
 
 /* o[c] = acc[c] / z, c < dh: one and the same normaliser z for every column. Proved
@@ -590,42 +599,51 @@ static int addmul_k(sc_iv *acc, const sc_iv *ej, const sc_iv *v, size_t dh, sc_x
     requires sep: \separated(o + (0 .. dh - 1), acc + (0 .. dh - 1), z, cx);
     assigns o[0 .. dh - 1], cx->f[0 .. 7][0];
     ensures fmt: \forall integer k; 0 <= k < dh ==> sc_ivfmt(o + k) == \old(sc_ivfmt(o + k));
+    ensures wp: cx->prec == \old(cx->prec);
+    ensures frame: \forall sc_iv *p; sc_ivsepn(p, o, dh, cx) ==> sc_ivsame{Old, Post}(p);
     ensures div: \result == 0 ==> \forall integer k; 0 <= k < dh ==>
       sc_ivval(o + k) ==
         sc_ivdiv(\old(sc_ivfmt(o + k)), cx->prec, \old(sc_ivval(acc + k)), \old(sc_ivval(z))); */
 static int div_k(sc_iv *o, const sc_iv *acc, const sc_iv *z, size_t dh, sc_xctx *cx)
 {
-    int rc = SC_X_OK;
     /*@ loop invariant 0 <= c <= dh;
         loop invariant wp: cx->prec == \at(cx->prec, Pre);
         loop invariant fmt: \forall integer k; 0 <= k < dh ==>
           sc_ivfmt(o + k) == \at(sc_ivfmt(o + k), Pre);
+        loop invariant frame: \forall sc_iv *p; sc_ivsepn(p, o, dh, cx) ==> sc_ivsame{Pre, Here}(p);
         loop invariant z: sc_ivval(z) == \at(sc_ivval(z), Pre);
         loop invariant acc: \forall integer k; 0 <= k < dh ==>
           sc_ivval(acc + k) == \at(sc_ivval(acc + k), Pre);
-        loop invariant done: rc == 0 ==> \forall integer k; 0 <= k < c ==>
+        loop invariant done: \forall integer k; 0 <= k < c ==>
           sc_ivval(o + k) ==
             sc_ivdiv(\at(sc_ivfmt(o + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
                      \at(sc_ivval(z), Pre));
-        loop assigns c, rc, o[0 .. dh - 1], cx->f[0 .. 7][0];
+        loop assigns c, o[0 .. dh - 1], cx->f[0 .. 7][0];
         loop variant dh - c; */
-    for (size_t c = 0; !rc && c < dh; c++) {
+    for (size_t c = 0; c < dh; c++) {
         //@ assert sep_lo: \forall integer k; 0 <= k < c ==> sc_ivsepx(o + k, o + c, cx);
         //@ assert sep_hi: \forall integer k; c < k < dh ==> sc_ivsepx(o + k, o + c, cx);
         //@ assert sep_acc: \forall integer k; 0 <= k < dh ==> sc_ivsepx((sc_iv *)acc + k, o + c, cx);
         //@ assert sep_z: sc_ivsepx((sc_iv *)z, o + c, cx);
-        rc = sc_iv_div(&o[c], &acc[c], z, cx);
+        //@ assert sep_any: \forall sc_iv *p; sc_ivsepn(p, o, dh, cx) ==> sc_ivsepx(p, o + c, cx);
+        int rc = sc_iv_div(&o[c], &acc[c], z, cx);
         /*@ assert keep: \forall integer k; 0 <= k < dh && k != c ==>
               sc_ivsame{LoopCurrent, Here}(o + k); */
         //@ assert keep_z: sc_ivsame{LoopCurrent, Here}((sc_iv *)z);
         /*@ assert keep_acc: \forall integer k; 0 <= k < dh ==>
               sc_ivsame{LoopCurrent, Here}((sc_iv *)acc + k); */
-        /*@ assert new_r: rc == 0 ==> \forall integer k; c <= k <= c ==>
+        /*@ assert fmt_all: \forall integer k; 0 <= k < dh ==>
+              sc_ivfmt(o + k) == \at(sc_ivfmt(o + k), Pre); */
+        /*@ assert frame_all: \forall sc_iv *p; sc_ivsepn(p, o, dh, cx) ==>
+              sc_ivsame{Pre, Here}(p); */
+        if (rc)
+            return rc;
+        /*@ assert new_r: \forall integer k; c <= k <= c ==>
               sc_ivval(o + k) ==
                 sc_ivdiv(\at(sc_ivfmt(o + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
                          \at(sc_ivval(z), Pre)); */
     }
-    return rc;
+    return SC_X_OK;
 }
 
 /* Row i of the output from the row's exp enclosures e[0..i] and their sum z: acc[c] =
@@ -660,6 +678,9 @@ static int softmax_out(sc_iv *o, const sc_iv *V, size_t ldv, size_t i, size_t dh
           sc_ivval(e + k) == \at(sc_ivval(e + k), Pre);
         loop invariant in_V: \forall integer k; 0 <= k < sc_span(ldv, i + 1, dh) ==>
           sc_ivval(V + k) == \at(sc_ivval(V + k), Pre);
+        loop invariant in_z: sc_ivval(z) == \at(sc_ivval(z), Pre);
+        loop invariant ofmt: \forall integer k; 0 <= k < dh ==>
+          sc_ivfmt(o + k) == \at(sc_ivfmt(o + k), Pre);
         loop invariant acc: rc == 0 ==> \forall integer k; 0 <= k < dh ==>
           sc_ivval(acc + k) == sc_wsum{Pre}(sc_ivfmt(acc + k), cx->prec, e, V, ldv, k, j);
         loop assigns j, rc, acc[0 .. dh - 1], cx->f[0 .. 7][0];
@@ -667,8 +688,20 @@ static int softmax_out(sc_iv *o, const sc_iv *V, size_t ldv, size_t i, size_t dh
     for (size_t j = 0; !rc && j <= i; j++) {
         //@ assert idx: \forall integer k; 0 <= k < dh ==> j * ldv + k == sc_idx(ldv, j, k);
         //@ assert in_rng: 0 <= sc_idx(ldv, j, 0) && sc_idx(ldv, j, dh - 1) < sc_span(ldv, i + 1, dh);
+        /*@ assert a_old: \forall integer k; 0 <= k < dh ==>
+              sc_ivval(acc + k) == sc_wsum{Pre}(sc_ivfmt(acc + k), cx->prec, e, V, ldv, k, j); */
+        //@ assert sep_e: \forall integer k; 0 <= k <= i ==> sc_ivsepn((sc_iv *)e + k, acc, dh, cx);
+        /*@ assert sep_V: \forall integer k; 0 <= k < sc_span(ldv, i + 1, dh) ==>
+              sc_ivsepn((sc_iv *)V + k, acc, dh, cx); */
+        //@ assert sep_z: sc_ivsepn((sc_iv *)z, acc, dh, cx);
+        //@ assert sep_o: \forall integer k; 0 <= k < dh ==> sc_ivsepn(o + k, acc, dh, cx);
         SC_PROOF_LABEL(L_row)
         rc = addmul_k(acc, &e[j], &V[j * ldv], dh, cx);
+        //@ assert keep_e: \forall integer k; 0 <= k <= i ==> sc_ivsame{L_row, Here}((sc_iv *)e + k);
+        /*@ assert keep_V: \forall integer k; 0 <= k < sc_span(ldv, i + 1, dh) ==>
+              sc_ivsame{L_row, Here}((sc_iv *)V + k); */
+        //@ assert keep_z: sc_ivsame{L_row, Here}((sc_iv *)z);
+        //@ assert keep_o: \forall integer k; 0 <= k < dh ==> sc_ivsame{L_row, Here}(o + k);
         /*@ assert a_new: rc == 0 ==> \forall integer k; 0 <= k < dh ==>
               sc_ivval(acc + k) ==
                 sc_ivaddmul(sc_ivfmt(acc + k), cx->prec,
@@ -678,8 +711,17 @@ static int softmax_out(sc_iv *o, const sc_iv *V, size_t ldv, size_t i, size_t dh
               sc_ivval(acc + k) ==
                 sc_wsum{Pre}(sc_ivfmt(acc + k), cx->prec, e, V, ldv, k, j + 1); */
     }
-    if (!rc)
-        rc = div_k(o, acc, z, dh, cx);
+    /*@ assert acc_fin: rc == 0 ==> \forall integer k; 0 <= k < dh ==>
+          sc_ivval(acc + k) ==
+            sc_wsum{Pre}(\at(sc_ivfmt(acc + k), Pre), cx->prec, e, V, ldv, k, i + 1); */
+    if (rc)
+        return rc;
+    SC_PROOF_LABEL(L_div)
+    rc = div_k(o, acc, z, dh, cx);
+    /*@ assert o_new: rc == 0 ==> \forall integer k; 0 <= k < dh ==>
+          sc_ivval(o + k) ==
+            sc_ivdiv(\at(sc_ivfmt(o + k), Pre), cx->prec, \at(sc_ivval(acc + k), L_div),
+                     \at(sc_ivval(z), Pre)); */
     return rc;
 }
 
