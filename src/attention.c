@@ -551,6 +551,7 @@ static void zero_k(sc_iv *acc, size_t dh)
                     \old(sc_ivval(ej)), \old(sc_ivval(v + k))); */
 static int addmul_k(sc_iv *acc, const sc_iv *ej, const sc_iv *v, size_t dh, sc_xctx *cx)
 {
+    int rc = SC_X_OK;
     /*@ loop invariant 0 <= c <= dh;
         loop invariant wp: cx->prec == \at(cx->prec, Pre);
         loop invariant fmt: \forall integer k; 0 <= k < dh ==>
@@ -558,37 +559,31 @@ static int addmul_k(sc_iv *acc, const sc_iv *ej, const sc_iv *v, size_t dh, sc_x
         loop invariant frame: \forall sc_iv *p; sc_ivsepn(p, acc, dh, cx) ==> sc_ivsame{Pre, Here}(p);
         loop invariant ej: sc_ivval(ej) == \at(sc_ivval(ej), Pre);
         loop invariant v: \forall integer k; 0 <= k < dh ==> sc_ivval(v + k) == \at(sc_ivval(v + k), Pre);
-        loop invariant done: \forall integer k; 0 <= k < c ==>
+        loop invariant done: rc == 0 ==> \forall integer k; 0 <= k < c ==>
           sc_ivval(acc + k) ==
             sc_ivaddmul(\at(sc_ivfmt(acc + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
                         \at(sc_ivval(ej), Pre), \at(sc_ivval(v + k), Pre));
         loop invariant todo: \forall integer k; c <= k < dh ==>
           sc_ivval(acc + k) == \at(sc_ivval(acc + k), Pre);
-        loop assigns c, acc[0 .. dh - 1], cx->f[0 .. 7][0];
+        loop assigns c, rc, acc[0 .. dh - 1], cx->f[0 .. 7][0];
         loop variant dh - c; */
-    for (size_t c = 0; c < dh; c++) {
+    for (size_t c = 0; !rc && c < dh; c++) {
         //@ assert sep_lo: \forall integer k; 0 <= k < c ==> sc_ivsepx(acc + k, acc + c, cx);
         //@ assert sep_hi: \forall integer k; c < k < dh ==> sc_ivsepx(acc + k, acc + c, cx);
         //@ assert sep_ej: sc_ivsepx((sc_iv *)ej, acc + c, cx);
         //@ assert sep_v: \forall integer k; 0 <= k < dh ==> sc_ivsepx((sc_iv *)v + k, acc + c, cx);
         //@ assert sep_any: \forall sc_iv *p; sc_ivsepn(p, acc, dh, cx) ==> sc_ivsepx(p, acc + c, cx);
-        int rc = sc_iv_addmul(&acc[c], ej, &v[c], cx);
+        rc = sc_iv_addmul(&acc[c], ej, &v[c], cx);
         /*@ assert keep: \forall integer k; 0 <= k < dh && k != c ==>
               sc_ivsame{LoopCurrent, Here}(acc + k); */
         //@ assert keep_ej: sc_ivsame{LoopCurrent, Here}((sc_iv *)ej);
         //@ assert keep_v: \forall integer k; 0 <= k < dh ==> sc_ivsame{LoopCurrent, Here}((sc_iv *)v + k);
-        /*@ assert fmt_all: \forall integer k; 0 <= k < dh ==>
-              sc_ivfmt(acc + k) == \at(sc_ivfmt(acc + k), Pre); */
-        /*@ assert frame_all: \forall sc_iv *p; sc_ivsepn(p, acc, dh, cx) ==>
-              sc_ivsame{Pre, Here}(p); */
-        if (rc)
-            return rc;
-        /*@ assert new_r: \forall integer k; c <= k <= c ==>
+        /*@ assert new_r: rc == 0 ==> \forall integer k; c <= k <= c ==>
               sc_ivval(acc + k) ==
                 sc_ivaddmul(\at(sc_ivfmt(acc + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
                             \at(sc_ivval(ej), Pre), \at(sc_ivval(v + k), Pre)); */
     }
-    return SC_X_OK;
+    return rc;
 }
 
 /* o[c] = acc[c] / z, c < dh: one and the same normaliser z for every column. Proved
@@ -606,6 +601,7 @@ static int addmul_k(sc_iv *acc, const sc_iv *ej, const sc_iv *v, size_t dh, sc_x
         sc_ivdiv(\old(sc_ivfmt(o + k)), cx->prec, \old(sc_ivval(acc + k)), \old(sc_ivval(z))); */
 static int div_k(sc_iv *o, const sc_iv *acc, const sc_iv *z, size_t dh, sc_xctx *cx)
 {
+    int rc = SC_X_OK;
     /*@ loop invariant 0 <= c <= dh;
         loop invariant wp: cx->prec == \at(cx->prec, Pre);
         loop invariant fmt: \forall integer k; 0 <= k < dh ==>
@@ -614,36 +610,30 @@ static int div_k(sc_iv *o, const sc_iv *acc, const sc_iv *z, size_t dh, sc_xctx 
         loop invariant z: sc_ivval(z) == \at(sc_ivval(z), Pre);
         loop invariant acc: \forall integer k; 0 <= k < dh ==>
           sc_ivval(acc + k) == \at(sc_ivval(acc + k), Pre);
-        loop invariant done: \forall integer k; 0 <= k < c ==>
+        loop invariant done: rc == 0 ==> \forall integer k; 0 <= k < c ==>
           sc_ivval(o + k) ==
             sc_ivdiv(\at(sc_ivfmt(o + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
                      \at(sc_ivval(z), Pre));
-        loop assigns c, o[0 .. dh - 1], cx->f[0 .. 7][0];
+        loop assigns c, rc, o[0 .. dh - 1], cx->f[0 .. 7][0];
         loop variant dh - c; */
-    for (size_t c = 0; c < dh; c++) {
+    for (size_t c = 0; !rc && c < dh; c++) {
         //@ assert sep_lo: \forall integer k; 0 <= k < c ==> sc_ivsepx(o + k, o + c, cx);
         //@ assert sep_hi: \forall integer k; c < k < dh ==> sc_ivsepx(o + k, o + c, cx);
         //@ assert sep_acc: \forall integer k; 0 <= k < dh ==> sc_ivsepx((sc_iv *)acc + k, o + c, cx);
         //@ assert sep_z: sc_ivsepx((sc_iv *)z, o + c, cx);
         //@ assert sep_any: \forall sc_iv *p; sc_ivsepn(p, o, dh, cx) ==> sc_ivsepx(p, o + c, cx);
-        int rc = sc_iv_div(&o[c], &acc[c], z, cx);
+        rc = sc_iv_div(&o[c], &acc[c], z, cx);
         /*@ assert keep: \forall integer k; 0 <= k < dh && k != c ==>
               sc_ivsame{LoopCurrent, Here}(o + k); */
         //@ assert keep_z: sc_ivsame{LoopCurrent, Here}((sc_iv *)z);
         /*@ assert keep_acc: \forall integer k; 0 <= k < dh ==>
               sc_ivsame{LoopCurrent, Here}((sc_iv *)acc + k); */
-        /*@ assert fmt_all: \forall integer k; 0 <= k < dh ==>
-              sc_ivfmt(o + k) == \at(sc_ivfmt(o + k), Pre); */
-        /*@ assert frame_all: \forall sc_iv *p; sc_ivsepn(p, o, dh, cx) ==>
-              sc_ivsame{Pre, Here}(p); */
-        if (rc)
-            return rc;
-        /*@ assert new_r: \forall integer k; c <= k <= c ==>
+        /*@ assert new_r: rc == 0 ==> \forall integer k; c <= k <= c ==>
               sc_ivval(o + k) ==
                 sc_ivdiv(\at(sc_ivfmt(o + k), Pre), cx->prec, \at(sc_ivval(acc + k), Pre),
                          \at(sc_ivval(z), Pre)); */
     }
-    return SC_X_OK;
+    return rc;
 }
 
 /* Row i of the output from the row's exp enclosures e[0..i] and their sum z: acc[c] =
