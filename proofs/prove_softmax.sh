@@ -16,9 +16,13 @@ cd "$(dirname "$0")/.."
 OUT=${OUT:-proofs/out/softmax}
 WP_TIMEOUT=${WP_TIMEOUT:-120}
 WP_PAR=${WP_PAR:-1}
-FCTS=${FCTS:-zero_k,scale_k,addmul_k,div_k,softmax_out}
-WIP_FCTS=${WIP_FCTS:-scores_k,scores,softmax_row}
+FCTS=${FCTS:-scores_k,scores,scale_k,softmax_row,zero_k,addmul_k,div_k,softmax_out}
+WIP_FCTS=${WIP_FCTS:-softmax_attn_row}
 NAME=prove_softmax WP_SRC=src/attention.c
+# Results are cached in $OUT/cache (content-addressed, as prove_attention.sh): the smoke-test
+# run and re-runs re-use proved goals. rm -rf "$OUT/cache" for a run from scratch.
+mkdir -p "$OUT/cache"
+WP_OPTS="-wp-cache update -wp-cache-dir $OUT/cache"
 . proofs/wp_lib.sh
 
 if [ "${1:-}" = "--wip" ]; then

@@ -196,6 +196,8 @@ int sc_attn_uniform_iv(sc_iv *out, size_t ldo, const sc_iv *V, size_t ldv, size_
                   \separated(K + (0 .. sc_span(ldk, i + 1, dh) - 1), cx);
     assigns s[0 .. i], cx->f[0 .. 7][0];
     ensures fmt: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \old(sc_ivfmt(s + k));
+    ensures wp: cx->prec == \old(cx->prec);
+    ensures frame: \forall sc_iv *p; sc_ivsepn(p, s, i + 1, cx) ==> sc_ivsame{Old, Post}(p);
     ensures dot: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
       sc_ivval(s + j) == sc_ivdot{Pre}(\old(sc_ivfmt(s + j)), cx->prec, q, K + sc_idx(ldk, j, 0), dh); */
 static int scores_k(sc_iv *s, const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, size_t dh,
@@ -205,6 +207,8 @@ static int scores_k(sc_iv *s, const sc_iv *q, const sc_iv *K, size_t ldk, size_t
         loop invariant wp: cx->prec == \at(cx->prec, Pre);
         loop invariant fmt: \forall integer k; 0 <= k <= i ==>
           sc_ivfmt(s + k) == \at(sc_ivfmt(s + k), Pre);
+        loop invariant frame: \forall sc_iv *p; sc_ivsepn(p, s, i + 1, cx) ==>
+          sc_ivsame{Pre, Here}(p);
         loop invariant in_q: sc_ivsame_n{Here, Pre}((sc_iv *)q, dh);
         loop invariant in_K: sc_ivsame_n{Here, Pre}((sc_iv *)K, sc_span(ldk, i + 1, dh));
         loop invariant done: \forall integer k; 0 <= k < j ==>
@@ -221,7 +225,7 @@ static int scores_k(sc_iv *s, const sc_iv *q, const sc_iv *K, size_t ldk, size_t
               sc_ivval(K + (sc_idx(ldk, j, 0) + k)) == sc_ivval{Pre}(K + (sc_idx(ldk, j, 0) + k)); */
         /*@ assert kj_g: \forall integer k; 0 <= k < dh ==>
               sc_ivval((K + sc_idx(ldk, j, 0)) + k) == sc_ivval{Pre}((K + sc_idx(ldk, j, 0)) + k); */
-        //@ assert kj_same: sc_ivsame_n{Here, Pre}((sc_iv *)K + sc_idx(ldk, j, 0), dh);
+        //@ assert kj_same: sc_ivsame_r{Here, Pre}((sc_iv *)K, sc_idx(ldk, j, 0), dh);
         /*@ assert dot_pre: sc_ivdot(sc_ivfmt(s + j), cx->prec, q, K + sc_idx(ldk, j, 0), dh)
               == sc_ivdot{Pre}(sc_ivfmt(s + j), cx->prec, q, K + sc_idx(ldk, j, 0), dh); */
         /*@ assert sep_s: \forall integer k; 0 <= k <= i && k != j ==> sc_ivsepx(s + k, s + j, cx); */
@@ -267,12 +271,15 @@ static int scores_k(sc_iv *s, const sc_iv *q, const sc_iv *K, size_t ldk, size_t
     assigns ws->s[0 .. i], ws->cx.f[0 .. 7][0];
     ensures fmt: \forall integer k; 0 <= k <= i ==>
       sc_ivfmt(ws->s + k) == \old(sc_ivfmt(ws->s + k));
+    ensures wp: ws->cx.prec == \old(ws->cx.prec);
+    ensures keep: sc_ivsame{Old, Post}(&ws->scale) && sc_ivsame{Old, Post}(&ws->z);
     ensures dot: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
       sc_ivval(ws->s + j) ==
         sc_ivdot{Pre}(\old(sc_ivfmt(ws->s + j)), ws->cx.prec, q, K + sc_idx(ldk, j, 0), dh); */
 static int scores(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, size_t dh,
                   sc_attn_ws *ws)
 {
+    //@ assert sep_keep: sc_ivsepn(&ws->scale, ws->s, i + 1, &ws->cx) && sc_ivsepn(&ws->z, ws->s, i + 1, &ws->cx);
     return scores_k(ws->s, q, K, ldk, i, dh, &ws->cx);
 }
 
@@ -355,6 +362,8 @@ static int set_scale(const sc_iv *scale, size_t dh, sc_attn_ws *ws)
     assigns ws->s[0 .. i], ws->mx[0], ws->cx.f[0 .. 7][0];
     ensures fmt: \forall integer k; 0 <= k <= i ==>
       sc_ivfmt(ws->s + k) == \old(sc_ivfmt(ws->s + k));
+    ensures wp: ws->cx.prec == \old(ws->cx.prec);
+    ensures zkeep: sc_ivsame{Old, Post}(&ws->z);
     ensures exp: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
       sc_ivval(ws->s + j) == sc_ivexpsh(sc_ivfmt(ws->s + j), ws->cx.prec,
                                         \old(sc_ivval(ws->s + j)), sc_fval(&ws->mx[0])); */
@@ -401,6 +410,8 @@ static int softmax_exps(size_t i, sc_attn_ws *ws)
                   \separated(scale, cx);
     assigns s[0 .. i], cx->f[0 .. 7][0];
     ensures fmt: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \old(sc_ivfmt(s + k));
+    ensures wp: cx->prec == \old(cx->prec);
+    ensures frame: \forall sc_iv *p; sc_ivsepn(p, s, i + 1, cx) ==> sc_ivsame{Old, Post}(p);
     ensures mul: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
       sc_ivval(s + j) ==
         sc_ivmul(\old(sc_ivfmt(s + j)), cx->prec, \old(sc_ivval(s + j)), \old(sc_ivval(scale))); */
@@ -411,6 +422,8 @@ static int scale_k(sc_iv *s, size_t i, const sc_iv *scale, sc_xctx *cx)
         loop invariant wp: cx->prec == \at(cx->prec, Pre);
         loop invariant fmt: \forall integer k; 0 <= k <= i ==>
           sc_ivfmt(s + k) == \at(sc_ivfmt(s + k), Pre);
+        loop invariant frame: \forall sc_iv *p; sc_ivsepn(p, s, i + 1, cx) ==>
+          sc_ivsame{Pre, Here}(p);
         loop invariant sc: sc_ivval(scale) == \at(sc_ivval(scale), Pre);
         loop invariant done: rc == 0 ==> \forall integer k; 0 <= k < j ==>
           sc_ivval(s + k) == sc_ivmul(\at(sc_ivfmt(s + k), Pre), cx->prec,
@@ -445,8 +458,9 @@ static int scale_k(sc_iv *s, size_t i, const sc_iv *scale, sc_xctx *cx)
                   \separated(q + (0 .. dh - 1), ws) &&
                   \separated(K + (0 .. sc_span(ldk, i + 1, dh) - 1), ws);
     assigns ws->s[0 .. i], ws->z, ws->mx[0], ws->cx.f[0 .. 7][0];
+    ensures sptr: ws->s == \old(ws->s);
     ensures fmt: \forall integer k; 0 <= k <= i ==>
-      sc_ivfmt(ws->s + k) == \old(sc_ivfmt(ws->s + k));
+      sc_ivfmt(\old(ws->s) + k) == \old(sc_ivfmt(ws->s + k));
     ensures zfmt: sc_ivfmt(&ws->z) == \old(sc_ivfmt(&ws->z));
     ensures exps: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
       sc_ivval(ws->s + j) ==
@@ -462,10 +476,13 @@ static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, siz
     sc_iv *s = ws->s;
     int rc = scores(q, K, ldk, i, dh, ws);
     //@ assert ptr0: ws->s == s && s == \at(ws->s, Pre);
+    //@ assert wp0: ws->cx.prec == \at(ws->cx.prec, Pre);
+    //@ assert z0: sc_ivfmt(&ws->z) == \at(sc_ivfmt(&ws->z), Pre);
     //@ assert sc0: sc_ivval(&ws->scale) == \at(sc_ivval(&ws->scale), Pre);
     /*@ assert d0: rc == 0 ==> \forall integer j; 0 <= j <= i ==>
           sc_ivval(s + j) == sc_ivdot{Pre}(\at(sc_ivfmt(ws->s + j), Pre), ws->cx.prec, q,
                                            K + sc_idx(ldk, j, 0), dh); */
+    //@ assert sep_zs: sc_ivsepn(&ws->z, s, i + 1, &ws->cx);
     if (!rc)
         rc = scale_k(s, i, &ws->scale, &ws->cx);
     /*@ assert v1: rc == 0 ==> \forall integer j; 0 <= j <= i ==>
@@ -476,26 +493,35 @@ static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, siz
     //@ assert fmt1: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(ws->s + k), Pre);
     if (rc)
         return rc;
+    SC_PROOF_LABEL(L_exps)
     rc = softmax_exps(i, ws);
     //@ assert ptr2: ws->s == s;
+    //@ assert wp2: ws->cx.prec == \at(ws->cx.prec, L_exps);
+    /*@ assert e2: rc == 0 ==> \forall integer j; 0 <= j <= i ==>
+          sc_ivval(s + j) == sc_ivexpsh(sc_ivfmt(s + j), ws->cx.prec, \at(sc_ivval(s + j), L_exps),
+                                        sc_fval(&ws->mx[0])); */
+    //@ assert z2: sc_ivfmt(&ws->z) == \at(sc_ivfmt(&ws->z), Pre);
+    //@ assert fmt2: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(ws->s + k), Pre);
     /*@ assert v2: rc == 0 ==> \forall integer j; 0 <= j <= i ==>
           sc_ivval(s + j) ==
             sc_ivexpsh(\at(sc_ivfmt(ws->s + j), Pre), ws->cx.prec,
                        sc_sscore{Pre}(\at(sc_ivfmt(ws->s + j), Pre), ws->cx.prec, q, K, ldk, j, dh,
                                       \at(sc_ivval(&ws->scale), Pre)),
                        sc_fval(&ws->mx[0])); */
-    //@ assert z2: sc_ivfmt(&ws->z) == \at(sc_ivfmt(&ws->z), Pre);
-    //@ assert fmt2: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(ws->s + k), Pre);
     if (rc)
         return rc;
     /*@ assert sep_z: \forall integer k; 0 <= k <= i ==> sc_ivsepx(s + k, &ws->z, &ws->cx); */
+    //@ assert sep_mx: sc_fsepx(&ws->mx[0], &ws->z, &ws->cx);
     SC_PROOF_LABEL(L_sum)
     rc = sc_iv_sum(&ws->z, s, 1, i + 1, &ws->cx);
+    //@ assert ptr3: ws->s == s;
     //@ assert s_keep: \forall integer k; 0 <= k <= i ==> sc_ivsame{L_sum, Here}(s + k);
     //@ assert s_same: sc_ivsame_n{L_sum, Here}(s, i + 1);
     //@ assert fmt3: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(ws->s + k), Pre);
     //@ assert z3: sc_ivfmt(&ws->z) == \at(sc_ivfmt(&ws->z), Pre);
     //@ assert mx3: sc_fval(&ws->mx[0]) == \at(sc_fval(&ws->mx[0]), L_sum);
+    //@ assert wp3: ws->cx.prec == \at(ws->cx.prec, L_sum);
+    //@ assert v3a: \forall integer j; 0 <= j <= i ==> sc_ivval(s + j) == \at(sc_ivval(s + j), L_sum);
     /*@ assert v3: rc == 0 ==> \forall integer j; 0 <= j <= i ==>
           sc_ivval(s + j) ==
             sc_ivexpsh(\at(sc_ivfmt(ws->s + j), Pre), ws->cx.prec,
