@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # WP proofs of the loop structure of softmax attention (src/attention.c) over the enclosure
-# model of spec/interval.acsl (trusted stub contracts). Gated (100 %): the row output
-# softmax_out (causal prefix j <= i, one normaliser z for every column, out = sum / z) and its
-# helpers zero_k, addmul_k, div_k, and scale_k. In progress (--wip, annotated, not yet at
-# 100 %): scores_k, scores, softmax_row.
+# model of spec/interval.acsl (trusted stub contracts). Gated (100 %): one row of softmax
+# attention, softmax_attn_row (e_j = exp(s_ij - m) for j <= i with one m, Z = sum of the same
+# e_j, out[c] = sum_{j<=i} e_j V[j][c] / Z), and the functions it calls: the scores scores /
+# scores_k (s_ij = q_i . k_j for exactly j <= i), scale_k, softmax_row, the row output
+# softmax_out and its helpers zero_k, addmul_k, div_k. Not annotated: the loop over the rows.
 # Prints per function and "proved N / M goals"; exits non-zero if any goal is unproved.
 #   proofs/prove_softmax.sh              the proof (gated: must be 100 %)
 #   proofs/prove_softmax.sh --negative   negative controls: mutated code/spec must FAIL
-#   proofs/prove_softmax.sh --wip        annotated functions not (yet) at 100 %: not in the gate
+#   proofs/prove_softmax.sh --wip        annotated functions not (yet) at 100 % (none now)
 # Env: WP_TIMEOUT (120: addmul_k's postcondition takes ~50 s on a quiet machine), WP_PAR (1),
 #      OUT (proofs/out/softmax), SMOKE (1), SMOKE_TIMEOUT (5), FCTS (the gated functions),
 #      NEG_ONLY ("name ...": run only these negative controls).
@@ -16,8 +17,7 @@ cd "$(dirname "$0")/.."
 OUT=${OUT:-proofs/out/softmax}
 WP_TIMEOUT=${WP_TIMEOUT:-120}
 WP_PAR=${WP_PAR:-1}
-FCTS=${FCTS:-scores_k,scores,scale_k,softmax_row,zero_k,addmul_k,div_k,softmax_out}
-WIP_FCTS=${WIP_FCTS:-softmax_attn_row}
+FCTS=${FCTS:-scores_k,scores,scale_k,softmax_row,zero_k,addmul_k,div_k,softmax_out,softmax_attn_row}
 NAME=prove_softmax WP_SRC=src/attention.c
 # Results are cached in $OUT/cache (content-addressed, as prove_attention.sh): the smoke-test
 # run and re-runs re-use proved goals. rm -rf "$OUT/cache" for a run from scratch.
@@ -26,10 +26,10 @@ WP_OPTS="-wp-cache update -wp-cache-dir $OUT/cache"
 . proofs/wp_lib.sh
 
 if [ "${1:-}" = "--wip" ]; then
-  # Annotated but not at 100 % (not gated): the scores and the row kernel
-  # (proofs/REPORT_softmax.md lists the unproved goals).
+  # Annotated but not at 100 % (not gated): none now (WIP_FCTS="f,g" to try some).
   # Not annotated at all (proofs/REPORT_softmax.md, "What is NOT proved"): the outer row loop of
   # sc_attn_softmax_iv and sc_attn_softmax_probs_iv, set_scale; softmax_exps is assumed.
+  [ -n "${WIP_FCTS:-}" ] || { echo "prove_softmax: nothing in progress"; exit 0; }
   run_wp . "$OUT/wip.json" "$OUT/wip.log" -wp-fct "$WIP_FCTS"
   summarize "$OUT/wip.json"
   exit $?
@@ -56,6 +56,9 @@ if [ "${1:-}" = "--negative" ]; then
   # 6. Trusted stub: sc_iv_addmul forgets the accumulator (acc := a b): addmul_k must break.
   mutate stub_addmul 's|sc_ivval(acc) == sc_ivaddmul(sc_ivfmt(acc), cx->prec, \\old(sc_ivval(acc)),|sc_ivval(acc) == sc_ivaddmul(sc_ivfmt(acc), cx->prec, sc_ivsi(sc_ivfmt(acc), 0),|' \
     spec/interval.acsl -wp-fct addmul_k -wp-prop new_r,done,addmul
+  # 7. Code, composition: the row divides by another enclosure than the sum of its exps.
+  mutate row_z 's|rc = softmax_out(o, V, ldv, i, dh, e, \&ws->z, acc, \&ws->cx);|rc = softmax_out(o, V, ldv, i, dh, e, \&ws->scale, acc, \&ws->cx);|' \
+    src/attention.c -wp-fct softmax_attn_row -wp-prop o2a,o2b,o2,out
   negative_verdict
   exit $?
 fi

@@ -273,6 +273,8 @@ static int scores_k(sc_iv *s, const sc_iv *q, const sc_iv *K, size_t ldk, size_t
       sc_ivfmt(ws->s + k) == \old(sc_ivfmt(ws->s + k));
     ensures wp: ws->cx.prec == \old(ws->cx.prec);
     ensures keep: sc_ivsame{Old, Post}(&ws->scale) && sc_ivsame{Old, Post}(&ws->z);
+    ensures frame: \forall sc_iv *p; sc_ivsepw(p, \old(ws->s), i + 1, ws) ==>
+      sc_ivsame{Old, Post}(p);
     ensures dot: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
       sc_ivval(ws->s + j) ==
         sc_ivdot{Pre}(\old(sc_ivfmt(ws->s + j)), ws->cx.prec, q, K + sc_idx(ldk, j, 0), dh); */
@@ -280,6 +282,8 @@ static int scores(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, size_t d
                   sc_attn_ws *ws)
 {
     //@ assert sep_keep: sc_ivsepn(&ws->scale, ws->s, i + 1, &ws->cx) && sc_ivsepn(&ws->z, ws->s, i + 1, &ws->cx);
+    /*@ assert sep_w: \forall sc_iv *p; sc_ivsepw(p, ws->s, i + 1, ws) ==>
+          sc_ivsepn(p, ws->s, i + 1, &ws->cx); */
     return scores_k(ws->s, q, K, ldk, i, dh, &ws->cx);
 }
 
@@ -364,6 +368,7 @@ static int set_scale(const sc_iv *scale, size_t dh, sc_attn_ws *ws)
       sc_ivfmt(ws->s + k) == \old(sc_ivfmt(ws->s + k));
     ensures wp: ws->cx.prec == \old(ws->cx.prec);
     ensures zkeep: sc_ivsame{Old, Post}(&ws->z);
+    ensures frame: \forall sc_iv *p; sc_ivsepw(p, ws->s, i + 1, ws) ==> sc_ivsame{Old, Post}(p);
     ensures exp: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
       sc_ivval(ws->s + j) == sc_ivexpsh(sc_ivfmt(ws->s + j), ws->cx.prec,
                                         \old(sc_ivval(ws->s + j)), sc_fval(&ws->mx[0])); */
@@ -459,6 +464,8 @@ static int scale_k(sc_iv *s, size_t i, const sc_iv *scale, sc_xctx *cx)
                   \separated(K + (0 .. sc_span(ldk, i + 1, dh) - 1), ws);
     assigns ws->s[0 .. i], ws->z, ws->mx[0], ws->cx.f[0 .. 7][0];
     ensures sptr: ws->s == \old(ws->s);
+    ensures frame: \forall sc_iv *p; sc_ivsepw(p, \old(ws->s), i + 1, ws) ==>
+      sc_ivsame{Old, Post}(p);
     ensures fmt: \forall integer k; 0 <= k <= i ==>
       sc_ivfmt(\old(ws->s) + k) == \old(sc_ivfmt(ws->s + k));
     ensures zfmt: sc_ivfmt(&ws->z) == \old(sc_ivfmt(&ws->z));
@@ -476,6 +483,7 @@ static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, siz
     sc_iv *s = ws->s;
     int rc = scores(q, K, ldk, i, dh, ws);
     //@ assert ptr0: ws->s == s && s == \at(ws->s, Pre);
+    //@ assert fr0: \forall sc_iv *p; sc_ivsepw(p, s, i + 1, ws) ==> sc_ivsame{Pre, Here}(p);
     //@ assert wp0: ws->cx.prec == \at(ws->cx.prec, Pre);
     //@ assert z0: sc_ivfmt(&ws->z) == \at(sc_ivfmt(&ws->z), Pre);
     //@ assert sc0: sc_ivval(&ws->scale) == \at(sc_ivval(&ws->scale), Pre);
@@ -489,6 +497,7 @@ static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, siz
           sc_ivval(s + j) == sc_sscore{Pre}(\at(sc_ivfmt(ws->s + j), Pre), ws->cx.prec, q, K,
                                             ldk, j, dh, \at(sc_ivval(&ws->scale), Pre)); */
     //@ assert ptr1: ws->s == s && s == \at(ws->s, Pre);
+    //@ assert fr1: \forall sc_iv *p; sc_ivsepw(p, s, i + 1, ws) ==> sc_ivsame{Pre, Here}(p);
     //@ assert z1: sc_ivfmt(&ws->z) == \at(sc_ivfmt(&ws->z), Pre);
     //@ assert fmt1: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(ws->s + k), Pre);
     if (rc)
@@ -497,6 +506,7 @@ static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, siz
     rc = softmax_exps(i, ws);
     //@ assert ptr2: ws->s == s;
     //@ assert wp2: ws->cx.prec == \at(ws->cx.prec, L_exps);
+    //@ assert fr2: \forall sc_iv *p; sc_ivsepw(p, s, i + 1, ws) ==> sc_ivsame{Pre, Here}(p);
     /*@ assert e2: rc == 0 ==> \forall integer j; 0 <= j <= i ==>
           sc_ivval(s + j) == sc_ivexpsh(sc_ivfmt(s + j), ws->cx.prec, \at(sc_ivval(s + j), L_exps),
                                         sc_fval(&ws->mx[0])); */
@@ -515,6 +525,8 @@ static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, siz
     SC_PROOF_LABEL(L_sum)
     rc = sc_iv_sum(&ws->z, s, 1, i + 1, &ws->cx);
     //@ assert ptr3: ws->s == s;
+    /*@ assert fr3: \forall sc_iv *p; sc_ivsepw(p, s, i + 1, ws) ==>
+          sc_ivsepx(p, &ws->z, &ws->cx) && sc_ivsame{Pre, Here}(p); */
     //@ assert s_keep: \forall integer k; 0 <= k <= i ==> sc_ivsame{L_sum, Here}(s + k);
     //@ assert s_same: sc_ivsame_n{L_sum, Here}(s, i + 1);
     //@ assert fmt3: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(ws->s + k), Pre);
@@ -538,6 +550,9 @@ static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, siz
 /*@ requires valid: \valid(acc + (0 .. dh - 1));
     assigns acc[0 .. dh - 1];
     ensures fmt: \forall integer k; 0 <= k < dh ==> sc_ivfmt(acc + k) == \old(sc_ivfmt(acc + k));
+    ensures frame: \forall sc_iv *p; sc_ivsepr(p, acc, dh) ==> sc_ivsame{Old, Post}(p);
+    ensures fframe: \forall __mpfr_struct *y; \separated(y, acc + (0 .. dh - 1)) ==>
+      sc_fval(y) == \old(sc_fval(y));
     ensures zero: \forall integer k; 0 <= k < dh ==>
       sc_ivval(acc + k) == sc_ivsi(\old(sc_ivfmt(acc + k)), 0); */
 static void zero_k(sc_iv *acc, size_t dh)
@@ -547,6 +562,9 @@ static void zero_k(sc_iv *acc, size_t dh)
           sc_ivfmt(acc + k) == \at(sc_ivfmt(acc + k), Pre);
         loop invariant zero: \forall integer k; 0 <= k < c ==>
           sc_ivval(acc + k) == sc_ivsi(\at(sc_ivfmt(acc + k), Pre), 0);
+        loop invariant frame: \forall sc_iv *p; sc_ivsepr(p, acc, dh) ==> sc_ivsame{Pre, Here}(p);
+        loop invariant fframe: \forall __mpfr_struct *y; \separated(y, acc + (0 .. dh - 1)) ==>
+          sc_fval(y) == \at(sc_fval(y), Pre);
         loop assigns c, acc[0 .. dh - 1];
         loop variant dh - c; */
     for (size_t c = 0; c < dh; c++) {
@@ -571,6 +589,8 @@ static void zero_k(sc_iv *acc, size_t dh)
     ensures fmt: \forall integer k; 0 <= k < dh ==> sc_ivfmt(acc + k) == \old(sc_ivfmt(acc + k));
     ensures wp: cx->prec == \old(cx->prec);
     ensures frame: \forall sc_iv *p; sc_ivsepn(p, acc, dh, cx) ==> sc_ivsame{Old, Post}(p);
+    ensures fframe: \forall __mpfr_struct *y; sc_fsepn(y, acc, dh, cx) ==>
+      sc_fval(y) == \old(sc_fval(y));
     ensures addmul: \result == 0 ==> \forall integer k; 0 <= k < dh ==>
       sc_ivval(acc + k) ==
         sc_ivaddmul(\old(sc_ivfmt(acc + k)), cx->prec, \old(sc_ivval(acc + k)),
@@ -583,6 +603,8 @@ static int addmul_k(sc_iv *acc, const sc_iv *ej, const sc_iv *v, size_t dh, sc_x
         loop invariant fmt: \forall integer k; 0 <= k < dh ==>
           sc_ivfmt(acc + k) == \at(sc_ivfmt(acc + k), Pre);
         loop invariant frame: \forall sc_iv *p; sc_ivsepn(p, acc, dh, cx) ==> sc_ivsame{Pre, Here}(p);
+        loop invariant fframe: \forall __mpfr_struct *y; sc_fsepn(y, acc, dh, cx) ==>
+          sc_fval(y) == \at(sc_fval(y), Pre);
         loop invariant ej: sc_ivval(ej) == \at(sc_ivval(ej), Pre);
         loop invariant v: \forall integer k; 0 <= k < dh ==> sc_ivval(v + k) == \at(sc_ivval(v + k), Pre);
         loop invariant done: rc == 0 ==> \forall integer k; 0 <= k < c ==>
@@ -622,6 +644,8 @@ static int addmul_k(sc_iv *acc, const sc_iv *ej, const sc_iv *v, size_t dh, sc_x
     ensures fmt: \forall integer k; 0 <= k < dh ==> sc_ivfmt(o + k) == \old(sc_ivfmt(o + k));
     ensures wp: cx->prec == \old(cx->prec);
     ensures frame: \forall sc_iv *p; sc_ivsepn(p, o, dh, cx) ==> sc_ivsame{Old, Post}(p);
+    ensures fframe: \forall __mpfr_struct *y; sc_fsepn(y, o, dh, cx) ==>
+      sc_fval(y) == \old(sc_fval(y));
     ensures div: \result == 0 ==> \forall integer k; 0 <= k < dh ==>
       sc_ivval(o + k) ==
         sc_ivdiv(\old(sc_ivfmt(o + k)), cx->prec, \old(sc_ivval(acc + k)), \old(sc_ivval(z))); */
@@ -633,6 +657,8 @@ static int div_k(sc_iv *o, const sc_iv *acc, const sc_iv *z, size_t dh, sc_xctx 
         loop invariant fmt: \forall integer k; 0 <= k < dh ==>
           sc_ivfmt(o + k) == \at(sc_ivfmt(o + k), Pre);
         loop invariant frame: \forall sc_iv *p; sc_ivsepn(p, o, dh, cx) ==> sc_ivsame{Pre, Here}(p);
+        loop invariant fframe: \forall __mpfr_struct *y; sc_fsepn(y, o, dh, cx) ==>
+          sc_fval(y) == \at(sc_fval(y), Pre);
         loop invariant z: sc_ivval(z) == \at(sc_ivval(z), Pre);
         loop invariant acc: \forall integer k; 0 <= k < dh ==>
           sc_ivval(acc + k) == \at(sc_ivval(acc + k), Pre);
@@ -674,6 +700,10 @@ static int div_k(sc_iv *o, const sc_iv *acc, const sc_iv *z, size_t dh, sc_xctx 
     requires sep: \separated(o + (0 .. dh - 1), acc + (0 .. dh - 1), e + (0 .. i), z,
                              V + (0 .. sc_span(ldv, i + 1, dh) - 1), cx);
     assigns o[0 .. dh - 1], acc[0 .. dh - 1], cx->f[0 .. 7][0];
+    ensures wp: cx->prec == \old(cx->prec);
+    ensures frame: \forall sc_iv *p; sc_ivsepo(p, o, acc, dh, cx) ==> sc_ivsame{Old, Post}(p);
+    ensures fframe: \forall __mpfr_struct *y; sc_fsepo(y, o, acc, dh, cx) ==>
+      sc_fval(y) == \old(sc_fval(y));
     ensures out: \result == 0 ==> \forall integer c; 0 <= c < dh ==>
       sc_ivval(o + c) ==
         sc_ivdiv(\old(sc_ivfmt(o + c)), cx->prec,
@@ -695,6 +725,10 @@ static int softmax_out(sc_iv *o, const sc_iv *V, size_t ldv, size_t i, size_t dh
         loop invariant in_V: \forall integer k; 0 <= k < sc_span(ldv, i + 1, dh) ==>
           sc_ivval(V + k) == \at(sc_ivval(V + k), Pre);
         loop invariant in_z: sc_ivval(z) == \at(sc_ivval(z), Pre);
+        loop invariant frame: \forall sc_iv *p; sc_ivsepo(p, o, acc, dh, cx) ==>
+          sc_ivsame{Pre, Here}(p);
+        loop invariant fframe: \forall __mpfr_struct *y; sc_fsepo(y, o, acc, dh, cx) ==>
+          sc_fval(y) == \at(sc_fval(y), Pre);
         loop invariant ofmt: \forall integer k; 0 <= k < dh ==>
           sc_ivfmt(o + k) == \at(sc_ivfmt(o + k), Pre);
         loop invariant acc: rc == 0 ==> \forall integer k; 0 <= k < dh ==>
@@ -741,6 +775,97 @@ static int softmax_out(sc_iv *o, const sc_iv *V, size_t ldv, size_t i, size_t dh
     return rc;
 }
 
+/* Row i of softmax attention, the composition of softmax_row and softmax_out on the
+ * workspace: the same e_0 .. e_i (ws->s) weight the values and make the normaliser ws->z.
+ * Contract: e_j = expsh(s_ij, m) with one shift m for every j <= i, z = sc_ivsum(e_0 .. e_i),
+ * o[c] = sc_ivdiv(sc_wsum(e, V, c, i + 1), z): out_i = sum_{j<=i} e_j v_j / sum_{j<=i} e_j.
+ * Proved (prove_softmax.sh). */
+/*@ requires shape: 1 <= dh && dh <= ldk && dh <= ldv && i < SIZE_MAX;
+    requires sizes: sc_span(ldk, i + 1, dh) <= SIZE_MAX && sc_span(ldv, i + 1, dh) <= SIZE_MAX;
+    requires valid: \valid(ws) && \valid(ws->s + (0 .. i)) && \valid(ws->vacc + (0 .. dh - 1)) &&
+                    \valid(o + (0 .. dh - 1)) && \valid_read(q + (0 .. dh - 1)) &&
+                    \valid_read(K + (0 .. sc_span(ldk, i + 1, dh) - 1)) &&
+                    \valid_read(V + (0 .. sc_span(ldv, i + 1, dh) - 1));
+    requires sep: \separated(ws->s + (0 .. i), ws) &&
+                  \separated(ws->s + (0 .. i), q + (0 .. dh - 1)) &&
+                  \separated(ws->s + (0 .. i), K + (0 .. sc_span(ldk, i + 1, dh) - 1)) &&
+                  \separated(q + (0 .. dh - 1), ws) &&
+                  \separated(K + (0 .. sc_span(ldk, i + 1, dh) - 1), ws) &&
+                  \separated(o + (0 .. dh - 1), ws->vacc + (0 .. dh - 1), ws->s + (0 .. i),
+                              V + (0 .. sc_span(ldv, i + 1, dh) - 1), ws);
+    assigns ws->s[0 .. i], ws->z, ws->mx[0], ws->cx.f[0 .. 7][0], o[0 .. dh - 1],
+            ws->vacc[0 .. dh - 1];
+    ensures exps: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
+      sc_ivval(\old(ws->s) + j) ==
+        sc_ivexpsh(sc_ivfmt(\old(ws->s) + j), ws->cx.prec,
+                   sc_sscore{Pre}(sc_ivfmt(\old(ws->s) + j), ws->cx.prec, q, K, ldk, j, dh,
+                                  \old(sc_ivval(&ws->scale))),
+                   sc_fval(&ws->mx[0]));
+    ensures norm: \result == 0 ==>
+      sc_ivval(&ws->z) == sc_ivsum(sc_ivfmt(&ws->z), ws->cx.prec, \old(ws->s), i + 1);
+    ensures out: \result == 0 ==> \forall integer c; 0 <= c < dh ==>
+      sc_ivval(o + c) ==
+        sc_ivdiv(\old(sc_ivfmt(o + c)), ws->cx.prec,
+                 sc_wsum(\old(sc_ivfmt(ws->vacc + c)), ws->cx.prec, \old(ws->s), V, ldv, c,
+                         i + 1),
+                 sc_ivval(&ws->z)); */
+static int softmax_attn_row(sc_iv *o, const sc_iv *q, const sc_iv *K, size_t ldk,
+                            const sc_iv *V, size_t ldv, size_t i, size_t dh, sc_attn_ws *ws)
+{
+    sc_iv *e = ws->s, *acc = ws->vacc;
+    //@ assert sep_e: \forall integer k; 0 <= k <= i ==> sc_ivsepo(e + k, o, acc, dh, &ws->cx);
+    //@ assert sep_z: sc_ivsepo(&ws->z, o, acc, dh, &ws->cx);
+    /*@ assert sep_V: \forall integer k; 0 <= k < sc_span(ldv, i + 1, dh) ==>
+          sc_ivsepo((sc_iv *)V + k, o, acc, dh, &ws->cx); */
+    int rc = softmax_row(q, K, ldk, i, dh, ws);
+    //@ assert ptr1: ws->s == e;
+    //@ assert sepw_o: \forall integer c; 0 <= c < dh ==> sc_ivsepw(o + c, e, i + 1, ws);
+    //@ assert sepw_a: \forall integer c; 0 <= c < dh ==> sc_ivsepw(acc + c, e, i + 1, ws);
+    if (rc)
+        return rc;
+    /*@ assert e1: \forall integer j; 0 <= j <= i ==>
+          sc_ivval(e + j) ==
+            sc_ivexpsh(sc_ivfmt(e + j), ws->cx.prec,
+                       sc_sscore{Pre}(sc_ivfmt(e + j), ws->cx.prec, q, K, ldk, j, dh,
+                                      \at(sc_ivval(&ws->scale), Pre)), sc_fval(&ws->mx[0])); */
+    //@ assert n1: sc_ivval(&ws->z) == sc_ivsum(sc_ivfmt(&ws->z), ws->cx.prec, e, i + 1);
+    //@ assert sep_mx: sc_fsepo(&ws->mx[0], o, acc, dh, &ws->cx);
+    //@ assert ofmt1: \forall integer c; 0 <= c < dh ==> sc_ivfmt(o + c) == \at(sc_ivfmt(o + c), Pre);
+    //@ assert afmt1: \forall integer c; 0 <= c < dh ==> sc_ivfmt(acc + c) == \at(sc_ivfmt(ws->vacc + c), Pre);
+    SC_PROOF_LABEL(L_out)
+    rc = softmax_out(o, V, ldv, i, dh, e, &ws->z, acc, &ws->cx);
+    //@ assert mx2: sc_fval(&ws->mx[0]) == \at(sc_fval(&ws->mx[0]), L_out);
+    //@ assert wp2: ws->cx.prec == \at(ws->cx.prec, L_out);
+    //@ assert keep_e: \forall integer k; 0 <= k <= i ==> sc_ivsame{L_out, Here}(e + k);
+    //@ assert keep_z: sc_ivsame{L_out, Here}(&ws->z);
+    /*@ assert keep_V: \forall integer k; 0 <= k < sc_span(ldv, i + 1, dh) ==>
+          sc_ivsame{L_out, Here}((sc_iv *)V + k); */
+    //@ assert same_e: sc_ivsame_n{L_out, Here}(e, i + 1);
+    /*@ assert same_V: \forall integer c; 0 <= c < dh ==>
+          sc_ivsame_n{L_out, Here}((sc_iv *)V, sc_span(ldv, i + 1, c + 1)); */
+    /*@ assert o2a: rc == 0 ==> \forall integer c; 0 <= c < dh ==>
+          sc_ivval(o + c) ==
+            sc_ivdiv(\at(sc_ivfmt(o + c), L_out), ws->cx.prec,
+                     sc_wsum{L_out}(\at(sc_ivfmt(acc + c), L_out), ws->cx.prec, e, V, ldv, c, i + 1),
+                     \at(sc_ivval(&ws->z), L_out)); */
+    /*@ assert o2b: rc == 0 ==> \forall integer c; 0 <= c < dh ==>
+          sc_ivval(o + c) ==
+            sc_ivdiv(\at(sc_ivfmt(o + c), Pre), ws->cx.prec,
+                     sc_wsum{L_out}(\at(sc_ivfmt(ws->vacc + c), Pre), ws->cx.prec, e, V, ldv, c,
+                                    i + 1),
+                     \at(sc_ivval(&ws->z), L_out)); */
+    //@ assert z2: sc_ivval(&ws->z) == \at(sc_ivval(&ws->z), L_out);
+    /*@ assert w2: \forall integer c; 0 <= c < dh ==>
+          sc_wsum{L_out}(\at(sc_ivfmt(ws->vacc + c), Pre), ws->cx.prec, e, V, ldv, c, i + 1) ==
+          sc_wsum(\at(sc_ivfmt(ws->vacc + c), Pre), ws->cx.prec, e, V, ldv, c, i + 1); */
+    /*@ assert o2: rc == 0 ==> \forall integer c; 0 <= c < dh ==>
+          sc_ivval(o + c) ==
+            sc_ivdiv(\at(sc_ivfmt(o + c), Pre), ws->cx.prec,
+                     sc_wsum(\at(sc_ivfmt(ws->vacc + c), Pre), ws->cx.prec, e, V, ldv, c, i + 1),
+                     sc_ivval(&ws->z)); */
+    return rc;
+}
+
 int sc_attn_softmax_iv(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const sc_iv *K,
                        size_t ldk, const sc_iv *V, size_t ldv, size_t T, size_t dh,
                        const sc_iv *scale, sc_attn_ws *ws)
@@ -760,10 +885,7 @@ int sc_attn_softmax_iv(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const
         return SC_X_ENONFINITE;
     for (size_t i = 0; i < T; i++) {
         ws->fail_row = i;
-        rc = softmax_row(&Q[i * ldq], K, ldk, i, dh, ws);
-        /* out_i = (sum_{j<=i} e_j v_j) / Z */
-        if (!rc)
-            rc = softmax_out(&out[i * ldo], V, ldv, i, dh, ws->s, &ws->z, ws->vacc, &ws->cx);
+        rc = softmax_attn_row(&out[i * ldo], &Q[i * ldq], K, ldk, V, ldv, i, dh, ws);
         if (rc)
             return rc;
     }
