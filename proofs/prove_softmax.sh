@@ -39,8 +39,8 @@ if [ "${1:-}" = "--negative" ]; then
   # Each control runs WP on the goals of one function that the mutation must break
   # (-wp-prop: the invariants / asserts / postconditions that state the property).
   # 1. Code, causal mask: the weighted sum of row i stops at j < i (the diagonal term is lost).
-  mutate mask_diag '/^static int softmax_out/,/^}/ s|for (size_t j = 0; !rc \&\& j <= i; j++) {$|for (size_t j = 0; !rc \&\& j < i; j++) {|' \
-    src/attention.c -wp-fct softmax_out -wp-prop acc,a_sum,acc_fin,out
+  mutate mask_diag '/^static int softmax_out/,/^}/ s|for (j = 0; !rc \&\& j <= i; j++) {$|for (j = 0; !rc \&\& j < i; j++) {|' \
+    src/attention.c -wp-fct softmax_out -wp-prop acc,a_sum,j_end,acc_end,acc_fin,out
   # 2. Code, normalisation: the columns c > 0 are divided by another enclosure than z.
   mutate norm_col 's|rc = sc_iv_div(\&o\[c\], \&acc\[c\], z, cx);|rc = sc_iv_div(\&o[c], \&acc[c], c ? \&acc[0] : z, cx);|' \
     src/attention.c -wp-fct div_k -wp-prop new_r,done,div

@@ -598,7 +598,7 @@ static void zero_k(sc_iv *acc, size_t dh)
 static int addmul_k(sc_iv *acc, const sc_iv *ej, const sc_iv *v, size_t dh, sc_xctx *cx)
 {
     int rc = SC_X_OK;
-    /*@ loop invariant 0 <= c <= dh;
+    /*@ loop invariant 0 <= c; // no upper bound: see proofs/REPORT_softmax.md (Qed substitution)
         loop invariant wp: cx->prec == \at(cx->prec, Pre);
         loop invariant fmt: \forall integer k; 0 <= k < dh ==>
           sc_ivfmt(acc + k) == \at(sc_ivfmt(acc + k), Pre);
@@ -716,6 +716,7 @@ static int softmax_out(sc_iv *o, const sc_iv *V, size_t ldv, size_t i, size_t dh
     zero_k(acc, dh);
     /*@ assert zero_all: \forall integer k; 0 <= k < dh ==>
           sc_ivval(acc + k) == sc_wsum{Pre}(sc_ivfmt(acc + k), cx->prec, e, V, ldv, k, 0); */
+    size_t j;
     /*@ loop invariant 0 <= j <= i + 1;
         loop invariant wp: cx->prec == \at(cx->prec, Pre);
         loop invariant afmt: \forall integer k; 0 <= k < dh ==>
@@ -735,7 +736,7 @@ static int softmax_out(sc_iv *o, const sc_iv *V, size_t ldv, size_t i, size_t dh
           sc_ivval(acc + k) == sc_wsum{Pre}(sc_ivfmt(acc + k), cx->prec, e, V, ldv, k, j);
         loop assigns j, rc, acc[0 .. dh - 1], cx->f[0 .. 7][0];
         loop variant i + 1 - j; */
-    for (size_t j = 0; !rc && j <= i; j++) {
+    for (j = 0; !rc && j <= i; j++) {
         //@ assert idx: \forall integer k; 0 <= k < dh ==> j * ldv + k == sc_idx(ldv, j, k);
         //@ assert in_rng: 0 <= sc_idx(ldv, j, 0) && sc_idx(ldv, j, dh - 1) < sc_span(ldv, i + 1, dh);
         /*@ assert a_old: \forall integer k; 0 <= k < dh ==>
@@ -761,6 +762,10 @@ static int softmax_out(sc_iv *o, const sc_iv *V, size_t ldv, size_t i, size_t dh
               sc_ivval(acc + k) ==
                 sc_wsum{Pre}(sc_ivfmt(acc + k), cx->prec, e, V, ldv, k, j + 1); */
     }
+    //@ assert j_end: rc == 0 ==> j == i + 1;
+    /*@ assert acc_end: rc == 0 ==> \forall integer k; 0 <= k < dh ==>
+          sc_ivval(acc + k) ==
+            sc_wsum{Pre}(\at(sc_ivfmt(acc + k), Pre), cx->prec, e, V, ldv, k, j); */
     /*@ assert acc_fin: rc == 0 ==> \forall integer k; 0 <= k < dh ==>
           sc_ivval(acc + k) ==
             sc_wsum{Pre}(\at(sc_ivfmt(acc + k), Pre), cx->prec, e, V, ldv, k, i + 1); */
@@ -855,6 +860,8 @@ static int softmax_attn_row(sc_iv *o, const sc_iv *q, const sc_iv *K, size_t ldk
                                     i + 1),
                      \at(sc_ivval(&ws->z), L_out)); */
     //@ assert z2: sc_ivval(&ws->z) == \at(sc_ivval(&ws->z), L_out);
+    /*@ assert kept: \forall integer c; 0 <= c < dh ==>
+          sc_wsum_kept{L_out, Here}(e, (sc_iv *)V, ldv, c, i + 1); */
     /*@ assert w2: \forall integer c; 0 <= c < dh ==>
           sc_wsum{L_out}(\at(sc_ivfmt(ws->vacc + c), Pre), ws->cx.prec, e, V, ldv, c, i + 1) ==
           sc_wsum(\at(sc_ivfmt(ws->vacc + c), Pre), ws->cx.prec, e, V, ldv, c, i + 1); */
