@@ -184,8 +184,8 @@ int sc_attn_uniform_iv(sc_iv *out, size_t ldo, const sc_iv *V, size_t ldv, size_
 
 
 /* Scores s[j] = q.k_j (j <= i), the dot products at the working precision of cx. Contract:
- * only the causal prefix j <= i is written, s_j = sc_ivdot(q, k_j) (prove_softmax.sh --wip:
- * not yet fully proved, proofs/REPORT_softmax.md). */
+ * only the causal prefix j <= i is written, s_j = sc_ivdot(q, k_j). Proved (prove_softmax.sh).
+ */
 /*@ requires shape: 1 <= dh <= ldk && i < SIZE_MAX;
     requires sizes: sc_span(ldk, i + 1, dh) <= SIZE_MAX;
     requires valid: \valid(s + (0 .. i)) && \valid(cx) && \valid_read(q + (0 .. dh - 1)) &&
@@ -452,7 +452,7 @@ static int scale_k(sc_iv *s, size_t i, const sc_iv *scale, sc_xctx *cx)
 
 /* Row i of softmax: ws->s[j] = e_ij (exp enclosures, j <= i), ws->z = their sum. Contract:
  * e_j = expsh((q.k_j) (x) scale, m) for exactly the j <= i, and z = sc_ivsum of those same
- * e_0 .. e_i (prove_softmax.sh --wip: not yet fully proved, proofs/REPORT_softmax.md). */
+ * e_0 .. e_i. Proved (prove_softmax.sh). */
 /*@ requires shape: 1 <= dh <= ldk && i < SIZE_MAX;
     requires sizes: sc_span(ldk, i + 1, dh) <= SIZE_MAX;
     requires valid: \valid(ws) && \valid(ws->s + (0 .. i)) && \valid_read(q + (0 .. dh - 1)) &&
@@ -598,7 +598,9 @@ static void zero_k(sc_iv *acc, size_t dh)
 static int addmul_k(sc_iv *acc, const sc_iv *ej, const sc_iv *v, size_t dh, sc_xctx *cx)
 {
     int rc = SC_X_OK;
-    /*@ loop invariant 0 <= c; // no upper bound: see proofs/REPORT_softmax.md (Qed substitution)
+    /* No upper bound c <= dh in the invariant: with it, the exit made WP's simplifier
+     * substitute dh by c in the goal only, and `addmul` took 50-120 s (REPORT_softmax.md). */
+    /*@ loop invariant 0 <= c;
         loop invariant wp: cx->prec == \at(cx->prec, Pre);
         loop invariant fmt: \forall integer k; 0 <= k < dh ==>
           sc_ivfmt(acc + k) == \at(sc_ivfmt(acc + k), Pre);
