@@ -4,7 +4,8 @@
 # attention, softmax_attn_row (e_j = exp(s_ij - m) for j <= i with one m, Z = sum of the same
 # e_j, out[c] = sum_{j<=i} e_j V[j][c] / Z), and the functions it calls: the scores scores /
 # scores_k (s_ij = q_i . k_j for exactly j <= i), scale_k, softmax_row, the row output
-# softmax_out and its helpers zero_k, addmul_k, div_k. Not annotated: the loop over the rows.
+# softmax_out and its helpers zero_k, addmul_k, div_k, and the four lemmas of the row loop.
+# In progress (--wip): the loop over the rows, softmax_rows.
 # Prints per function and "proved N / M goals"; exits non-zero if any goal is unproved.
 #   proofs/prove_softmax.sh              the proof (gated: must be 100 %)
 #   proofs/prove_softmax.sh --negative   negative controls: mutated code/spec must FAIL
@@ -18,6 +19,7 @@ OUT=${OUT:-proofs/out/softmax}
 WP_TIMEOUT=${WP_TIMEOUT:-120}
 WP_PAR=${WP_PAR:-1}
 FCTS=${FCTS:-scores_k,scores,scale_k,softmax_row,zero_k,addmul_k,div_k,softmax_out,softmax_attn_row}
+LEMMAS=${LEMMAS:-sc_span_mono,sc_ivsame_sub,sc_rows_done_frame,sc_rows_done_next}
 NAME=prove_softmax WP_SRC=src/attention.c
 # Results are cached in $OUT/cache (content-addressed, as prove_attention.sh): the smoke-test
 # run and re-runs re-use proved goals. rm -rf "$OUT/cache" for a run from scratch.
@@ -26,10 +28,12 @@ WP_OPTS="-wp-cache update -wp-cache-dir $OUT/cache"
 . proofs/wp_lib.sh
 
 if [ "${1:-}" = "--wip" ]; then
-  # Annotated but not at 100 % (not gated): none now (WIP_FCTS="f,g" to try some).
-  # Not annotated at all (proofs/REPORT_softmax.md, "What is NOT proved"): the outer row loop of
-  # sc_attn_softmax_iv and sc_attn_softmax_probs_iv, set_scale; softmax_exps is assumed.
-  [ -n "${WIP_FCTS:-}" ] || { echo "prove_softmax: nothing in progress"; exit 0; }
+  # Annotated but not at 100 % (not gated; WIP_FCTS="f,g" to try others).
+  # Not annotated at all (proofs/REPORT_softmax.md, "What is NOT proved"): the wrapper
+  # sc_attn_softmax_iv, sc_attn_softmax_probs_iv, set_scale; softmax_exps is assumed.
+  # In progress: softmax_rows, the loop over the rows (all goals but those that need "ws->vacc
+  # is the same pointer after each row": proofs/REPORT_softmax.md).
+  WIP_FCTS=${WIP_FCTS:-softmax_rows}
   run_wp . "$OUT/wip.json" "$OUT/wip.log" -wp-fct "$WIP_FCTS"
   summarize "$OUT/wip.json"
   exit $?
@@ -59,6 +63,12 @@ if [ "${1:-}" = "--negative" ]; then
   # 7. Code, composition: the row divides by another enclosure than the sum of its exps.
   mutate row_z 's|rc = softmax_out(o, V, ldv, i, dh, e, \&ws->z, acc, \&ws->cx);|rc = softmax_out(o, V, ldv, i, dh, e, \&ws->scale, acc, \&ws->cx);|' \
     src/attention.c -wp-fct softmax_attn_row -wp-prop o2a,o2b,o2,out
+  # 8. Code, the row loop: every row is computed from query row 0.
+  mutate rows_q 's|rc = softmax_attn_row(\&out\[i \* ldo\], \&Q\[i \* ldq\], K, ldk, V, ldv, i, dh, ws);|rc = softmax_attn_row(\&out[i * ldo], \&Q[0], K, ldk, V, ldv, i, dh, ws);|' \
+    src/attention.c -wp-fct softmax_rows -wp-prop m_pre,e_pre,z_pre,w_pre,o_pre,done_i,done_all,done
+  # 9. Code, the row loop: row 0 is skipped.
+  mutate rows_skip '/^static int softmax_rows/,/^}/ s|for (size_t i = 0; i < T; i++) {|for (size_t i = 1; i < T; i++) {|' \
+    src/attention.c -wp-fct softmax_rows -wp-prop done,out
   negative_verdict
   exit $?
 fi
@@ -72,9 +82,10 @@ if [ "${SMOKE:-1}" = 1 ]; then
   smoke_pid=$!
 fi
 run_wp . "$OUT/wp_fct.json" "$OUT/wp_fct.log" -wp-fct "$FCTS"
-summarize "$OUT/wp_fct.json" | tee "$OUT/summary"
+run_wp . "$OUT/wp_lemma.json" "$OUT/wp_lemma.log" -wp-prop "$LEMMAS"
+summarize "$OUT/wp_fct.json" "$OUT/wp_lemma.json" | tee "$OUT/summary"
 rc=${PIPESTATUS[0]}
-grep -hE "\[kernel\].*(error|Error)|User Error" "$OUT/wp_fct.log" | head -5
+grep -hE "\[kernel\].*(error|Error)|User Error" "$OUT/wp_fct.log" "$OUT/wp_lemma.log" | head -5
 # smoke tests: no inconsistent precondition / stub contract / axiom makes everything provable
 if [ "${SMOKE:-1}" = 1 ]; then
   wait "$smoke_pid"

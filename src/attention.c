@@ -367,8 +367,11 @@ static int set_scale(const sc_iv *scale, size_t dh, sc_attn_ws *ws)
     ensures fmt: \forall integer k; 0 <= k <= i ==>
       sc_ivfmt(ws->s + k) == \old(sc_ivfmt(ws->s + k));
     ensures wp: ws->cx.prec == \old(ws->cx.prec);
-    ensures zkeep: sc_ivsame{Old, Post}(&ws->z);
+    ensures zkeep: sc_ivsame{Old, Post}(&ws->z) && sc_ivsame{Old, Post}(&ws->scale);
     ensures frame: \forall sc_iv *p; sc_ivsepw(p, ws->s, i + 1, ws) ==> sc_ivsame{Old, Post}(p);
+    ensures mprec: ws->mx[0]._mpfr_prec == \old(ws->mx[0]._mpfr_prec);
+    ensures shift: \result == 0 ==>
+      sc_fval(&ws->mx[0]) == \old(sc_mshift(ws->mx[0]._mpfr_prec, ws->s, i + 1));
     ensures exp: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
       sc_ivval(ws->s + j) == sc_ivexpsh(sc_ivfmt(ws->s + j), ws->cx.prec,
                                         \old(sc_ivval(ws->s + j)), sc_fval(&ws->mx[0])); */
@@ -417,6 +420,7 @@ static int softmax_exps(size_t i, sc_attn_ws *ws)
     ensures fmt: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \old(sc_ivfmt(s + k));
     ensures wp: cx->prec == \old(cx->prec);
     ensures frame: \forall sc_iv *p; sc_ivsepn(p, s, i + 1, cx) ==> sc_ivsame{Old, Post}(p);
+    ensures skeep: sc_ivsame{Old, Post}((sc_iv *)scale);
     ensures mul: \result == 0 ==> \forall integer j; 0 <= j <= i ==>
       sc_ivval(s + j) ==
         sc_ivmul(\old(sc_ivfmt(s + j)), cx->prec, \old(sc_ivval(s + j)), \old(sc_ivval(scale))); */
@@ -476,7 +480,13 @@ static int scale_k(sc_iv *s, size_t i, const sc_iv *scale, sc_xctx *cx)
                                   \old(sc_ivval(&ws->scale))),
                    sc_fval(&ws->mx[0]));
     ensures norm: \result == 0 ==>
-      sc_ivval(&ws->z) == sc_ivsum(sc_ivfmt(&ws->z), ws->cx.prec, ws->s, i + 1); */
+      sc_ivval(&ws->z) == sc_ivsum(sc_ivfmt(&ws->z), ws->cx.prec, ws->s, i + 1);
+    ensures mprec: ws->mx[0]._mpfr_prec == \old(ws->mx[0]._mpfr_prec);
+    ensures skeep: sc_ivsame{Old, Post}(&ws->scale);
+    ensures shift: \result == 0 ==>
+      sc_fval(&ws->mx[0]) ==
+        sc_rshift{Pre}(\old(ws->mx[0]._mpfr_prec), ws->cx.prec, \old(ws->s), q, K, ldk, dh,
+                       \old(sc_ivval(&ws->scale)), i + 1); */
 static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, size_t dh,
                        sc_attn_ws *ws)
 {
@@ -502,6 +512,7 @@ static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, siz
     //@ assert fmt1: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(ws->s + k), Pre);
     if (rc)
         return rc;
+    //@ assert mp1: ws->mx[0]._mpfr_prec == \at(ws->mx[0]._mpfr_prec, Pre);
     SC_PROOF_LABEL(L_exps)
     rc = softmax_exps(i, ws);
     //@ assert ptr2: ws->s == s;
@@ -511,6 +522,10 @@ static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, siz
           sc_ivval(s + j) == sc_ivexpsh(sc_ivfmt(s + j), ws->cx.prec, \at(sc_ivval(s + j), L_exps),
                                         sc_fval(&ws->mx[0])); */
     //@ assert z2: sc_ivfmt(&ws->z) == \at(sc_ivfmt(&ws->z), Pre);
+    //@ assert fmt2a: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(s + k), L_exps);
+    /*@ assert fmt2b: \forall integer k; 0 <= k <= i ==>
+          sc_ivfmt(s + k) == \at(sc_ivfmt(s + k), L_exps) &&
+          \at(sc_ivfmt(s + k), L_exps) == \at(sc_ivfmt(ws->s + k), Pre); */
     //@ assert fmt2: \forall integer k; 0 <= k <= i ==> sc_ivfmt(s + k) == \at(sc_ivfmt(ws->s + k), Pre);
     /*@ assert v2: rc == 0 ==> \forall integer j; 0 <= j <= i ==>
           sc_ivval(s + j) ==
@@ -520,8 +535,14 @@ static int softmax_row(const sc_iv *q, const sc_iv *K, size_t ldk, size_t i, siz
                        sc_fval(&ws->mx[0])); */
     if (rc)
         return rc;
+    /*@ assert sh2: sc_fval(&ws->mx[0]) ==
+          sc_mshift{L_exps}(\at(ws->mx[0]._mpfr_prec, Pre), s, i + 1); */
+    /*@ assert sh2r: sc_fval(&ws->mx[0]) ==
+          sc_rshift{Pre}(\at(ws->mx[0]._mpfr_prec, Pre), ws->cx.prec, s, q, K, ldk, dh,
+                         \at(sc_ivval(&ws->scale), Pre), i + 1); */
     /*@ assert sep_z: \forall integer k; 0 <= k <= i ==> sc_ivsepx(s + k, &ws->z, &ws->cx); */
     //@ assert sep_mx: sc_fsepx(&ws->mx[0], &ws->z, &ws->cx);
+    //@ assert sep_sk2: sc_ivsepx(&ws->scale, &ws->z, &ws->cx);
     SC_PROOF_LABEL(L_sum)
     rc = sc_iv_sum(&ws->z, s, 1, i + 1, &ws->cx);
     //@ assert ptr3: ws->s == s;
@@ -703,6 +724,8 @@ static int div_k(sc_iv *o, const sc_iv *acc, const sc_iv *z, size_t dh, sc_xctx 
                              V + (0 .. sc_span(ldv, i + 1, dh) - 1), cx);
     assigns o[0 .. dh - 1], acc[0 .. dh - 1], cx->f[0 .. 7][0];
     ensures wp: cx->prec == \old(cx->prec);
+    ensures ofmt: \forall integer c; 0 <= c < dh ==> sc_ivfmt(o + c) == \old(sc_ivfmt(o + c));
+    ensures afmt: \forall integer c; 0 <= c < dh ==> sc_ivfmt(acc + c) == \old(sc_ivfmt(acc + c));
     ensures frame: \forall sc_iv *p; sc_ivsepo(p, o, acc, dh, cx) ==> sc_ivsame{Old, Post}(p);
     ensures fframe: \forall __mpfr_struct *y; sc_fsepo(y, o, acc, dh, cx) ==>
       sc_fval(y) == \old(sc_fval(y));
@@ -773,8 +796,12 @@ static int softmax_out(sc_iv *o, const sc_iv *V, size_t ldv, size_t i, size_t dh
             sc_wsum{Pre}(\at(sc_ivfmt(acc + k), Pre), cx->prec, e, V, ldv, k, i + 1); */
     if (rc)
         return rc;
+    //@ assert sep_acc: \forall integer k; 0 <= k < dh ==> sc_ivsepn(acc + k, o, dh, cx);
     SC_PROOF_LABEL(L_div)
     rc = div_k(o, acc, z, dh, cx);
+    //@ assert keep_acc: \forall integer k; 0 <= k < dh ==> sc_ivsame{L_div, Here}(acc + k);
+    /*@ assert afmt_d: \forall integer k; 0 <= k < dh ==>
+          sc_ivfmt(acc + k) == \at(sc_ivfmt(acc + k), Pre); */
     /*@ assert o_new: rc == 0 ==> \forall integer k; 0 <= k < dh ==>
           sc_ivval(o + k) ==
             sc_ivdiv(\at(sc_ivfmt(o + k), Pre), cx->prec, \at(sc_ivval(acc + k), L_div),
@@ -815,7 +842,23 @@ static int softmax_out(sc_iv *o, const sc_iv *V, size_t ldv, size_t i, size_t dh
         sc_ivdiv(\old(sc_ivfmt(o + c)), ws->cx.prec,
                  sc_wsum(\old(sc_ivfmt(ws->vacc + c)), ws->cx.prec, \old(ws->s), V, ldv, c,
                          i + 1),
-                 sc_ivval(&ws->z)); */
+                 sc_ivval(&ws->z));
+    ensures wp: ws->cx.prec == \old(ws->cx.prec);
+    ensures ptrs: ws->s == \old(ws->s);
+    ensures sfmt: \forall integer k; 0 <= k <= i ==>
+      sc_ivfmt(\old(ws->s) + k) == \old(sc_ivfmt(ws->s + k));
+    ensures zfmt: sc_ivfmt(&ws->z) == \old(sc_ivfmt(&ws->z));
+    ensures afmt: \forall integer c; 0 <= c < dh ==>
+      sc_ivfmt(\old(ws->vacc) + c) == \old(sc_ivfmt(ws->vacc + c));
+    ensures ofmt: \forall integer c; 0 <= c < dh ==> sc_ivfmt(o + c) == \old(sc_ivfmt(o + c));
+    ensures skeep: sc_ivsame{Old, Post}(&ws->scale);
+    ensures mprec: ws->mx[0]._mpfr_prec == \old(ws->mx[0]._mpfr_prec);
+    ensures frame: \forall sc_iv *p; sc_ivsepa(p, o, \old(ws->vacc), \old(ws->s), dh, i + 1, ws) ==>
+      sc_ivsame{Old, Post}(p);
+    ensures shift: \result == 0 ==>
+      sc_fval(&ws->mx[0]) ==
+        sc_rshift{Pre}(\old(ws->mx[0]._mpfr_prec), ws->cx.prec, \old(ws->s), q, K, ldk, dh,
+                       \old(sc_ivval(&ws->scale)), i + 1); */
 static int softmax_attn_row(sc_iv *o, const sc_iv *q, const sc_iv *K, size_t ldk,
                             const sc_iv *V, size_t ldv, size_t i, size_t dh, sc_attn_ws *ws)
 {
@@ -824,8 +867,12 @@ static int softmax_attn_row(sc_iv *o, const sc_iv *q, const sc_iv *K, size_t ldk
     //@ assert sep_z: sc_ivsepo(&ws->z, o, acc, dh, &ws->cx);
     /*@ assert sep_V: \forall integer k; 0 <= k < sc_span(ldv, i + 1, dh) ==>
           sc_ivsepo((sc_iv *)V + k, o, acc, dh, &ws->cx); */
+    /*@ assert sepa: \forall sc_iv *p; sc_ivsepa(p, o, acc, e, dh, i + 1, ws) ==>
+          sc_ivsepw(p, e, i + 1, ws) && sc_ivsepo(p, o, acc, dh, &ws->cx); */
     int rc = softmax_row(q, K, ldk, i, dh, ws);
     //@ assert ptr1: ws->s == e;
+    //@ assert fa1: \forall sc_iv *p; sc_ivsepa(p, o, acc, e, dh, i + 1, ws) ==> sc_ivsame{Pre, Here}(p);
+    //@ assert sk1: sc_ivsame{Pre, Here}(&ws->scale);
     //@ assert sepw_o: \forall integer c; 0 <= c < dh ==> sc_ivsepw(o + c, e, i + 1, ws);
     //@ assert sepw_a: \forall integer c; 0 <= c < dh ==> sc_ivsepw(acc + c, e, i + 1, ws);
     if (rc)
@@ -839,8 +886,12 @@ static int softmax_attn_row(sc_iv *o, const sc_iv *q, const sc_iv *K, size_t ldk
     //@ assert sep_mx: sc_fsepo(&ws->mx[0], o, acc, dh, &ws->cx);
     //@ assert ofmt1: \forall integer c; 0 <= c < dh ==> sc_ivfmt(o + c) == \at(sc_ivfmt(o + c), Pre);
     //@ assert afmt1: \forall integer c; 0 <= c < dh ==> sc_ivfmt(acc + c) == \at(sc_ivfmt(ws->vacc + c), Pre);
+    //@ assert sep_sc: sc_ivsepo(&ws->scale, o, acc, dh, &ws->cx);
     SC_PROOF_LABEL(L_out)
     rc = softmax_out(o, V, ldv, i, dh, e, &ws->z, acc, &ws->cx);
+    //@ assert sk2: sc_ivsame{L_out, Here}(&ws->scale);
+    /*@ assert fa2: \forall sc_iv *p; sc_ivsepa(p, o, acc, e, dh, i + 1, ws) ==>
+          sc_ivsame{L_out, Here}(p) && sc_ivsame{Pre, Here}(p); */
     //@ assert mx2: sc_fval(&ws->mx[0]) == \at(sc_fval(&ws->mx[0]), L_out);
     //@ assert wp2: ws->cx.prec == \at(ws->cx.prec, L_out);
     //@ assert keep_e: \forall integer k; 0 <= k <= i ==> sc_ivsame{L_out, Here}(e + k);
@@ -862,8 +913,6 @@ static int softmax_attn_row(sc_iv *o, const sc_iv *q, const sc_iv *K, size_t ldk
                                     i + 1),
                      \at(sc_ivval(&ws->z), L_out)); */
     //@ assert z2: sc_ivval(&ws->z) == \at(sc_ivval(&ws->z), L_out);
-    /*@ assert kept: \forall integer c; 0 <= c < dh ==>
-          sc_wsum_kept{L_out, Here}(e, (sc_iv *)V, ldv, c, i + 1); */
     /*@ assert w2: \forall integer c; 0 <= c < dh ==>
           sc_wsum{L_out}(\at(sc_ivfmt(ws->vacc + c), Pre), ws->cx.prec, e, V, ldv, c, i + 1) ==
           sc_wsum(\at(sc_ivfmt(ws->vacc + c), Pre), ws->cx.prec, e, V, ldv, c, i + 1); */
@@ -873,6 +922,189 @@ static int softmax_attn_row(sc_iv *o, const sc_iv *q, const sc_iv *K, size_t ldk
                      sc_wsum(\at(sc_ivfmt(ws->vacc + c), Pre), ws->cx.prec, e, V, ldv, c, i + 1),
                      sc_ivval(&ws->z)); */
     return rc;
+}
+
+/* The rows i < T of softmax attention on the MPFR path: row i is softmax_attn_row on the query
+ * row q_i and the causal prefix 0 .. i of K and V; each row overwrites the workspace
+ * (ws->s, ws->z, ws->mx, ws->vacc). Contract: for every i < T and c < dh,
+ * out[i][c] = sc_attn_row(q_i, K, V, c, i + 1) (spec/interval.acsl): row i of softmax
+ * attention as a function of the inputs alone, sum_{j<=i} e_ij (x) V[j][c] / sum_{j<=i} e_ij
+ * with e_ij = expsh(s_ij, m_i), m_i the shift of row i. Proved (prove_softmax.sh). */
+/*@ requires shape: 1 <= dh && dh <= ldo && dh <= ldq && dh <= ldk && dh <= ldv &&
+                    T < SIZE_MAX;
+    requires sizes: sc_span(ldo, T, dh) <= SIZE_MAX && sc_span(ldq, T, dh) <= SIZE_MAX &&
+                    sc_span(ldk, T, dh) <= SIZE_MAX && sc_span(ldv, T, dh) <= SIZE_MAX;
+    requires valid: \valid(ws) && \valid(ws->s + (0 .. T - 1)) &&
+                    \valid(ws->vacc + (0 .. dh - 1)) &&
+                    \valid(out + (0 .. sc_span(ldo, T, dh) - 1)) &&
+                    \valid_read(Q + (0 .. sc_span(ldq, T, dh) - 1)) &&
+                    \valid_read(K + (0 .. sc_span(ldk, T, dh) - 1)) &&
+                    \valid_read(V + (0 .. sc_span(ldv, T, dh) - 1));
+    requires sep_ws: \separated(out + (0 .. sc_span(ldo, T, dh) - 1), ws->vacc + (0 .. dh - 1),
+                                 ws->s + (0 .. T - 1), V + (0 .. sc_span(ldv, T, dh) - 1), ws);
+    requires sep_q: \separated(Q + (0 .. sc_span(ldq, T, dh) - 1), ws->s + (0 .. T - 1)) &&
+                    \separated(Q + (0 .. sc_span(ldq, T, dh) - 1), ws) &&
+                    \separated(Q + (0 .. sc_span(ldq, T, dh) - 1), ws->vacc + (0 .. dh - 1)) &&
+                    \separated(Q + (0 .. sc_span(ldq, T, dh) - 1),
+                               out + (0 .. sc_span(ldo, T, dh) - 1));
+    requires sep_k: \separated(K + (0 .. sc_span(ldk, T, dh) - 1), ws->s + (0 .. T - 1)) &&
+                    \separated(K + (0 .. sc_span(ldk, T, dh) - 1), ws) &&
+                    \separated(K + (0 .. sc_span(ldk, T, dh) - 1), ws->vacc + (0 .. dh - 1)) &&
+                    \separated(K + (0 .. sc_span(ldk, T, dh) - 1),
+                               out + (0 .. sc_span(ldo, T, dh) - 1));
+    assigns out[0 .. sc_span(ldo, T, dh) - 1], ws->s[0 .. T - 1], ws->z, ws->mx[0],
+            ws->cx.f[0 .. 7][0], ws->vacc[0 .. dh - 1], ws->fail_row;
+    ensures out: \result == 0 ==>
+      sc_rows_done{Post, Pre}(out, ldo, (sc_iv *)Q, ldq, (sc_iv *)K, ldk, (sc_iv *)V, ldv, dh,
+                              \old(ws->s), \old(ws->vacc), &ws->z, \old(ws->mx[0]._mpfr_prec),
+                              \old(ws->cx.prec), \old(sc_ivval(&ws->scale)), T); */
+static int softmax_rows(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const sc_iv *K,
+                        size_t ldk, const sc_iv *V, size_t ldv, size_t T, size_t dh,
+                        sc_attn_ws *ws)
+{
+    int rc;
+    /*@ loop invariant 0 <= i <= T;
+        loop invariant ptrs: ws->s == \at(ws->s, Pre) && ws->vacc == \at(ws->vacc, Pre);
+        loop invariant wp: ws->cx.prec == \at(ws->cx.prec, Pre);
+        loop invariant mprec: ws->mx[0]._mpfr_prec == \at(ws->mx[0]._mpfr_prec, Pre);
+        loop invariant scale: sc_ivsame{Pre, Here}(&ws->scale);
+        loop invariant sfmt: \forall integer k; 0 <= k < T ==>
+          sc_ivfmt(ws->s + k) == \at(sc_ivfmt(ws->s + k), Pre);
+        loop invariant zfmt: sc_ivfmt(&ws->z) == \at(sc_ivfmt(&ws->z), Pre);
+        loop invariant afmt: \forall integer c; 0 <= c < dh ==>
+          sc_ivfmt(ws->vacc + c) == \at(sc_ivfmt(ws->vacc + c), Pre);
+        loop invariant ofmt: \forall integer k, c; 0 <= k < T && 0 <= c < dh ==>
+          sc_ivfmt(out + sc_idx(ldo, k, c)) == \at(sc_ivfmt(out + sc_idx(ldo, k, c)), Pre);
+        loop invariant inQ: sc_ivsame_n{Pre, Here}((sc_iv *)Q, sc_span(ldq, T, dh));
+        loop invariant inK: sc_ivsame_n{Pre, Here}((sc_iv *)K, sc_span(ldk, T, dh));
+        loop invariant inV: sc_ivsame_n{Pre, Here}((sc_iv *)V, sc_span(ldv, T, dh));
+        loop invariant done:
+          sc_rows_done{Here, Pre}(out, ldo, (sc_iv *)Q, ldq, (sc_iv *)K, ldk, (sc_iv *)V, ldv, dh,
+          \at(ws->s, Pre), \at(ws->vacc, Pre), &ws->z, \at(ws->mx[0]._mpfr_prec, Pre),
+          \at(ws->cx.prec, Pre), \at(sc_ivval(&ws->scale), Pre), i);
+        loop assigns i, rc, out[0 .. sc_span(ldo, T, dh) - 1], \at(ws->s, Pre)[0 .. T - 1], ws->z,
+                     ws->mx[0], ws->cx.f[0 .. 7][0], \at(ws->vacc, Pre)[0 .. dh - 1],
+                     ws->fail_row;
+        loop variant T - i; */
+    for (size_t i = 0; i < T; i++) {
+        ws->fail_row = i;
+        // The prefix 0 .. i of each matrix lies within its rows 0 .. T-1 (no wrap, valid).
+        //@ assert spo: sc_span(ldo, i + 1, dh) <= sc_span(ldo, T, dh) && sc_span(ldo, i + 1, dh) == i * ldo + dh;
+        //@ assert spq: sc_span(ldq, i + 1, dh) <= sc_span(ldq, T, dh) && sc_span(ldq, i + 1, dh) == i * ldq + dh;
+        //@ assert spk: sc_span(ldk, i + 1, dh) <= sc_span(ldk, T, dh);
+        //@ assert spv: sc_span(ldv, i + 1, dh) <= sc_span(ldv, T, dh);
+        //@ assert orow: sc_idx(ldo, i, 0) == i * ldo;
+        // What row i's call leaves alone (its frame): the inputs, the other rows of out, the
+        // exps of the rows after i.
+        /*@ assert sep_q: \forall integer k; 0 <= k < sc_span(ldq, T, dh) ==>
+              sc_ivsepa((sc_iv *)Q + k, out + i * ldo, ws->vacc, ws->s, dh, i + 1, ws); */
+        /*@ assert sep_k: \forall integer k; 0 <= k < sc_span(ldk, T, dh) ==>
+              sc_ivsepa((sc_iv *)K + k, out + i * ldo, ws->vacc, ws->s, dh, i + 1, ws); */
+        /*@ assert sep_v: \forall integer k; 0 <= k < sc_span(ldv, T, dh) ==>
+              sc_ivsepa((sc_iv *)V + k, out + i * ldo, ws->vacc, ws->s, dh, i + 1, ws); */
+        /*@ assert o_idx: \forall integer k, c; 0 <= k < T && k != i && 0 <= c < dh ==>
+              sc_idx(ldo, k, c) < sc_idx(ldo, i, 0) || sc_idx(ldo, i, dh - 1) < sc_idx(ldo, k, c); */
+        //@ assert o_last: sc_idx(ldo, i, dh - 1) == i * ldo + (dh - 1);
+        /*@ assert sep_o: \forall integer k, c; 0 <= k < T && k != i && 0 <= c < dh ==>
+              sc_ivsepa(out + sc_idx(ldo, k, c), out + i * ldo, ws->vacc, ws->s, dh, i + 1, ws); */
+        /*@ assert sep_s: \forall integer k; i < k < T ==>
+              sc_ivsepa(ws->s + k, out + i * ldo, ws->vacc, ws->s, dh, i + 1, ws); */
+        // Row i's inputs are those of the loop's entry (for the frame of the row's shift).
+        //@ assert q_same: sc_ivsame_r{Pre, Here}((sc_iv *)Q, i * ldq, dh);
+        //@ assert k_same: sc_ivsame_n{Pre, Here}((sc_iv *)K, sc_span(ldk, i + 1, dh));
+        /*@ assert k_idx: \forall integer j; 0 <= j <= i ==>
+              0 <= sc_idx(ldk, j, 0) && sc_idx(ldk, j, 0) + dh <= sc_span(ldk, i + 1, dh); */
+        /*@ assert k_rows: \forall integer j; 0 <= j <= i ==>
+              sc_ivsame_r{Pre, Here}((sc_iv *)K, sc_idx(ldk, j, 0), dh); */
+        /*@ assert row_in: sc_rowin_same{Here, Pre}(ws->s, (sc_iv *)Q, i * ldq, (sc_iv *)K, ldk, dh,
+                                                    i + 1); */
+        /*@ assert fmt_c: \forall integer c, r; r == i && 0 <= c < dh ==>
+              sc_ivfmt(out + sc_idx(ldo, r, c)) == \at(sc_ivfmt(out + sc_idx(ldo, r, c)), Pre) &&
+              sc_ivfmt(ws->vacc + c) == \at(sc_ivfmt(ws->vacc + c), Pre); */
+        /*@ assert done_c:
+              sc_rows_done{Here, Pre}(out, ldo, (sc_iv *)Q, ldq, (sc_iv *)K, ldk, (sc_iv *)V, ldv, dh,
+              \at(ws->s, Pre), \at(ws->vacc, Pre), &ws->z, \at(ws->mx[0]._mpfr_prec, Pre),
+              \at(ws->cx.prec, Pre), \at(sc_ivval(&ws->scale), Pre), i); */
+        SC_PROOF_LABEL(L_call)
+        rc = softmax_attn_row(&out[i * ldo], &Q[i * ldq], K, ldk, V, ldv, i, dh, ws);
+        //@ assert ptr1: ws->s == \at(ws->s, Pre) && ws->vacc == \at(ws->vacc, Pre);
+        /*@ assert keep_q: \forall integer k; 0 <= k < sc_span(ldq, T, dh) ==>
+              sc_ivsame{L_call, Here}((sc_iv *)Q + k); */
+        /*@ assert keep_k: \forall integer k; 0 <= k < sc_span(ldk, T, dh) ==>
+              sc_ivsame{L_call, Here}((sc_iv *)K + k); */
+        /*@ assert keep_v: \forall integer k; 0 <= k < sc_span(ldv, T, dh) ==>
+              sc_ivsame{L_call, Here}((sc_iv *)V + k); */
+        /*@ assert keep_o: \forall integer k, c; 0 <= k < T && k != i && 0 <= c < dh ==>
+              sc_ivsame{L_call, Here}(out + sc_idx(ldo, k, c)); */
+        //@ assert keep_s: \forall integer k; i < k < T ==> sc_ivsame{L_call, Here}(ws->s + k);
+        /*@ assert ofmt_i: \forall integer c; 0 <= c < dh ==>
+              sc_ivfmt(out + sc_idx(ldo, i, c)) == \at(sc_ivfmt(out + sc_idx(ldo, i, c)), L_call); */
+        if (rc)
+            return rc;
+        // Row i in terms of the loop's entry state: its shift, its exps, its sum, its output.
+        /*@ assert m_pre: sc_fval(&ws->mx[0]) ==
+              sc_rshift{Pre}(\at(ws->mx[0]._mpfr_prec, Pre), \at(ws->cx.prec, Pre), ws->s,
+                             (sc_iv *)Q + i * ldq, (sc_iv *)K, ldk, dh,
+                             \at(sc_ivval(&ws->scale), Pre), i + 1); */
+        /*@ assert sfmt_i: \forall integer j; 0 <= j <= i ==>
+              sc_ivfmt(ws->s + j) == \at(sc_ivfmt(ws->s + j), L_call) &&
+              \at(sc_ivfmt(ws->s + j), L_call) == \at(sc_ivfmt(ws->s + j), Pre); */
+        /*@ assert s_pre: \forall integer j; 0 <= j <= i ==>
+              sc_sscore{L_call}(sc_ivfmt(ws->s + j), ws->cx.prec, (sc_iv *)Q + i * ldq, (sc_iv *)K,
+                                ldk, j, dh, \at(sc_ivval(&ws->scale), L_call)) ==
+              sc_sscore{Pre}(sc_ivfmt(ws->s + j), ws->cx.prec, (sc_iv *)Q + i * ldq, (sc_iv *)K,
+                             ldk, j, dh, \at(sc_ivval(&ws->scale), Pre)); */
+        /*@ assert e_pre: \forall integer j; 0 <= j <= i ==>
+              sc_ivval(ws->s + j) ==
+                sc_rexp{Pre}(\at(ws->cx.prec, Pre), ws->s, (sc_iv *)Q + i * ldq, (sc_iv *)K, ldk,
+                             j, dh, \at(sc_ivval(&ws->scale), Pre), sc_fval(&ws->mx[0])); */
+        /*@ assert z_pre: sc_ivval(&ws->z) ==
+              sc_rsum{Pre}(\at(sc_ivfmt(&ws->z), Pre), \at(ws->cx.prec, Pre), ws->s,
+                           (sc_iv *)Q + i * ldq, (sc_iv *)K, ldk, dh,
+                           \at(sc_ivval(&ws->scale), Pre), sc_fval(&ws->mx[0]), i + 1); */
+        /*@ assert v_same: \forall integer c; 0 <= c < dh ==>
+              sc_ivsame_n{Here, Pre}((sc_iv *)V, sc_span(ldv, i + 1, c + 1)); */
+        /*@ assert w_pre: \forall integer c; 0 <= c < dh ==>
+              sc_wsum(\at(sc_ivfmt(ws->vacc + c), Pre), \at(ws->cx.prec, Pre), ws->s, V, ldv,
+                      c, i + 1) ==
+                sc_rwsum{Pre}(\at(sc_ivfmt(ws->vacc + c), Pre), \at(ws->cx.prec, Pre), ws->s,
+                              (sc_iv *)Q + i * ldq, (sc_iv *)K, ldk, (sc_iv *)V, ldv, c, dh,
+                              \at(sc_ivval(&ws->scale), Pre), sc_fval(&ws->mx[0]), i + 1); */
+        /*@ assert o_call: \forall integer c; 0 <= c < dh ==>
+              sc_ivval(out + sc_idx(ldo, i, c)) ==
+                sc_ivdiv(\at(sc_ivfmt(out + sc_idx(ldo, i, c)), L_call), ws->cx.prec,
+                         sc_wsum(\at(sc_ivfmt(ws->vacc + c), L_call), ws->cx.prec, ws->s, V, ldv,
+                                 c, i + 1),
+                         sc_ivval(&ws->z)); */
+        /*@ assert o_fmt: \forall integer c, r; r == i && 0 <= c < dh ==>
+              sc_ivval(out + sc_idx(ldo, r, c)) ==
+                sc_ivdiv(\at(sc_ivfmt(out + sc_idx(ldo, r, c)), Pre), \at(ws->cx.prec, Pre),
+                         sc_wsum(\at(sc_ivfmt(ws->vacc + c), Pre), \at(ws->cx.prec, Pre), ws->s,
+                                 V, ldv, c, i + 1),
+                         sc_ivval(&ws->z)); */
+        /*@ assert o_pre: \forall integer c, r; r == i && 0 <= c < dh ==>
+              sc_ivval(out + sc_idx(ldo, r, c)) ==
+                sc_attn_row{Pre}(\at(sc_ivfmt(out + sc_idx(ldo, r, c)), Pre),
+                                 \at(sc_ivfmt(ws->vacc + c), Pre), \at(sc_ivfmt(&ws->z), Pre),
+                                 \at(ws->mx[0]._mpfr_prec, Pre), \at(ws->cx.prec, Pre),
+                                 \at(ws->s, Pre), Q + sc_idx(ldq, i, 0), K, ldk, V, ldv, c, dh,
+                                 \at(sc_ivval(&ws->scale), Pre), i + 1); */
+        /*@ assert done_old: \forall integer k, c; 0 <= k < i && 0 <= c < dh ==>
+              sc_ivval(out + sc_idx(ldo, k, c)) == \at(sc_ivval(out + sc_idx(ldo, k, c)), L_call); */
+        /*@ assert done_lo:
+              sc_rows_done{Here, Pre}(out, ldo, (sc_iv *)Q, ldq, (sc_iv *)K, ldk, (sc_iv *)V, ldv, dh,
+              \at(ws->s, Pre), \at(ws->vacc, Pre), &ws->z, \at(ws->mx[0]._mpfr_prec, Pre),
+              \at(ws->cx.prec, Pre), \at(sc_ivval(&ws->scale), Pre), i); */
+        /*@ assert done_i:
+              sc_row_done{Here, Pre}(out, ldo, (sc_iv *)Q, ldq, (sc_iv *)K, ldk, (sc_iv *)V, ldv, dh,
+              \at(ws->s, Pre), \at(ws->vacc, Pre), &ws->z, \at(ws->mx[0]._mpfr_prec, Pre),
+              \at(ws->cx.prec, Pre), \at(sc_ivval(&ws->scale), Pre), i); */
+        /*@ assert done_all:
+              sc_rows_done{Here, Pre}(out, ldo, (sc_iv *)Q, ldq, (sc_iv *)K, ldk, (sc_iv *)V, ldv, dh,
+              \at(ws->s, Pre), \at(ws->vacc, Pre), &ws->z, \at(ws->mx[0]._mpfr_prec, Pre),
+              \at(ws->cx.prec, Pre), \at(sc_ivval(&ws->scale), Pre), i + 1); */
+    }
+    return SC_X_OK;
 }
 
 int sc_attn_softmax_iv(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const sc_iv *K,
@@ -892,13 +1124,7 @@ int sc_attn_softmax_iv(sc_iv *out, size_t ldo, const sc_iv *Q, size_t ldq, const
         return rc;
     if (!rows_ok(Q, ldq, T, dh) || !rows_ok(K, ldk, T, dh) || !rows_ok(V, ldv, T, dh))
         return SC_X_ENONFINITE;
-    for (size_t i = 0; i < T; i++) {
-        ws->fail_row = i;
-        rc = softmax_attn_row(&out[i * ldo], &Q[i * ldq], K, ldk, V, ldv, i, dh, ws);
-        if (rc)
-            return rc;
-    }
-    return SC_X_OK;
+    return softmax_rows(out, ldo, Q, ldq, K, ldk, V, ldv, T, dh, ws);
 }
 
 int sc_attn_softmax_probs_iv(sc_iv *P, size_t ldp, const sc_iv *Q, size_t ldq, const sc_iv *K,
