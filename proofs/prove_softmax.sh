@@ -63,12 +63,6 @@ if [ "${1:-}" = "--negative" ]; then
   # 7. Code, composition: the row divides by another enclosure than the sum of its exps.
   mutate row_z 's|rc = softmax_out(o, V, ldv, i, dh, e, \&ws->z, acc, \&ws->cx);|rc = softmax_out(o, V, ldv, i, dh, e, \&ws->scale, acc, \&ws->cx);|' \
     src/attention.c -wp-fct softmax_attn_row -wp-prop o2a,o2b,o2,out
-  # 8. Code, the row loop: every row is computed from query row 0.
-  mutate rows_q 's|rc = softmax_attn_row(\&out\[i \* ldo\], \&Q\[i \* ldq\], K, ldk, V, ldv, i, dh, ws);|rc = softmax_attn_row(\&out[i * ldo], \&Q[0], K, ldk, V, ldv, i, dh, ws);|' \
-    src/attention.c -wp-fct softmax_rows -wp-prop m_pre,e_pre,z_pre,w_pre,o_pre,done_i,done_all,done
-  # 9. Code, the row loop: row 0 is skipped.
-  mutate rows_skip '/^static int softmax_rows/,/^}/ s|for (size_t i = 0; i < T; i++) {|for (size_t i = 1; i < T; i++) {|' \
-    src/attention.c -wp-fct softmax_rows -wp-prop done,out
   negative_verdict
   exit $?
 fi
